@@ -1,0 +1,181 @@
+"""Who may see and change what: the access rules of the architecture, in one place.
+
+A user's memberships are loaded once per request into an AccessScope; every queryset that reaches a
+user (generic views, API viewsets, form dropdowns) is narrowed through it.
+
+- Records a municipality owns are visible to that municipality's members; to everyone else in its
+  associations only when not internal. Only the municipality's admins and editors change them.
+- Records an association owns are visible to all its members (its own memberships and the members of
+  its current member municipalities) and changed by its admins and the users assigned to the record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+ASSOCIATION_ADMIN = "association_admin"
+STEERING_MEMBER = "steering_member"
+ASSOCIATION_VIEWER = "association_viewer"
+MUNICIPALITY_ADMIN = "municipality_admin"
+MUNICIPALITY_EDITOR = "municipality_editor"
+MUNICIPALITY_VIEWER = "municipality_viewer"
+
+ASSOCIATION_ROLES = (ASSOCIATION_ADMIN, STEERING_MEMBER, ASSOCIATION_VIEWER)
+MUNICIPALITY_ROLES = (MUNICIPALITY_ADMIN, MUNICIPALITY_EDITOR, MUNICIPALITY_VIEWER)
+EDITING_ROLES = (ASSOCIATION_ADMIN, MUNICIPALITY_ADMIN, MUNICIPALITY_EDITOR)
+ADMIN_ROLES = (ASSOCIATION_ADMIN, MUNICIPALITY_ADMIN)
+
+
+@dataclass
+class AccessScope:
+    """The organisations a user reaches, by role. Sets of organisation ids."""
+
+    user_id: int | None = None
+    is_superuser: bool = False
+    roles: dict[int, str] = field(default_factory=dict)
+    own_municipality_ids: frozenset[int] = frozenset()
+    association_ids: frozenset[int] = frozenset()
+    peer_municipality_ids: frozenset[int] = frozenset()
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def editing_owner_ids(self) -> frozenset[int]:
+        return frozenset(org for org, role in self.roles.items() if role in EDITING_ROLES)
+
+    @property
+    def admin_org_ids(self) -> frozenset[int]:
+        return frozenset(org for org, role in self.roles.items() if role in ADMIN_ROLES)
+
+    @property
+    def steering_association_ids(self) -> frozenset[int]:
+        return frozenset(
+            org
+            for org, role in self.roles.items()
+            if role in (ASSOCIATION_ADMIN, STEERING_MEMBER) and org in self.association_ids
+        )
+
+    @property
+    def reachable_org_ids(self) -> frozenset[int]:
+        """Every organisation whose shared (non-internal) records the user may read."""
+        return self.own_municipality_ids | self.association_ids | self.peer_municipality_ids
+
+    # --- predicates on single records -------------------------------------------------------
+
+    def can_view_owned(self, owner_id: int, internal: bool = False) -> bool:
+        if self.is_superuser:
+            return True
+        if owner_id in self.own_municipality_ids or owner_id in self.association_ids:
+            return True
+        return not internal and owner_id in self.peer_municipality_ids
+
+    def can_edit_owned(self, owner_id: int) -> bool:
+        return self.is_superuser or owner_id in self.editing_owner_ids
+
+    def is_admin_of(self, org_id: int) -> bool:
+        return self.is_superuser or org_id in self.admin_org_ids
+
+    def role_in(self, org_id: int) -> str | None:
+        return self.roles.get(org_id)
+
+    # --- queryset filters -------------------------------------------------------------------
+
+    def visible_q(self, owner_field: str = "owner", internal_field: str | None = "internal") -> Q:
+        if self.is_superuser:
+            return Q()
+        if not self.authenticated:
+            return Q(pk__in=[])
+        q = Q(**{f"{owner_field}__in": self.own_municipality_ids | self.association_ids})
+        peers = Q(**{f"{owner_field}__in": self.peer_municipality_ids})
+        if internal_field:
+            peers &= Q(**{internal_field: False})
+        return q | peers
+
+    def editable_q(self, owner_field: str = "owner", assignee_fields: tuple[str, ...] = ()) -> Q:
+        if self.is_superuser:
+            return Q()
+        if not self.authenticated:
+            return Q(pk__in=[])
+        q = Q(**{f"{owner_field}__in": self.editing_owner_ids})
+        for name in assignee_fields:
+            # Assignees edit only records they can also see: the owner must be in reach.
+            q |= Q(**{name: self.user_id, f"{owner_field}__in": self.reachable_org_ids})
+        return q
+
+    def filter_visible(self, queryset, model):
+        return queryset.filter(self.visible_q())
+
+    def filter_editable(self, queryset, model):
+        return queryset.filter(
+            self.visible_q(), self.editable_q(assignee_fields=getattr(model, "assignee_fields", ()))
+        )
+
+
+_ANONYMOUS = AccessScope()
+
+
+def current_membership_q(prefix: str = "", on: datetime.date | None = None) -> Q:
+    """Association memberships of municipalities that hold on the given day."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}joined__lte": on}) & (
+        Q(**{f"{prefix}left__isnull": True}) | Q(**{f"{prefix}left__gt": on})
+    )
+
+
+def build_scope(user) -> AccessScope:
+    if user is None or not user.is_authenticated:
+        return _ANONYMOUS
+    if not user.is_active:
+        return _ANONYMOUS
+    Membership = apps.get_model("organizations", "Membership")
+    AssociationMember = apps.get_model("organizations", "AssociationMember")
+    roles = dict(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    own_munis = frozenset(org for org, role in roles.items() if role in MUNICIPALITY_ROLES)
+    direct_assocs = {org for org, role in roles.items() if role in ASSOCIATION_ROLES}
+    peers: set[int] = set()
+    assocs: set[int] = set(direct_assocs)
+    if roles:
+        # One query: current member rows of every association the user reaches, directly or
+        # through one of their municipalities.
+        rows = AssociationMember.objects.filter(current_membership_q()).filter(
+            Q(association_id__in=direct_assocs)
+            | Q(association__members__municipality_id__in=own_munis)
+            & current_membership_q("association__members__")
+        )
+        for association_id, municipality_id in rows.values_list(
+            "association_id", "municipality_id"
+        ).distinct():
+            assocs.add(association_id)
+            peers.add(municipality_id)
+    return AccessScope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        roles=roles,
+        own_municipality_ids=own_munis,
+        association_ids=frozenset(assocs),
+        peer_municipality_ids=frozenset(peers) - own_munis,
+    )
+
+
+def scope_for(user) -> AccessScope:
+    """The user's scope, computed once and kept on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return _ANONYMOUS
+    cached = getattr(user, "_samdigi_scope", None)
+    if cached is None:
+        cached = build_scope(user)
+        user._samdigi_scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope, e.g. after the user's memberships changed in this request."""
+    if user is not None and hasattr(user, "_samdigi_scope"):
+        del user._samdigi_scope

@@ -1,0 +1,159 @@
+"""Change history for every TrackedModel, written from model signals.
+
+The acting user comes from a context variable that the middleware (web requests), the API base and
+management commands set, so every path that changes data leaves the same trail.
+"""
+
+import contextvars
+import datetime
+import decimal
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save
+
+_current_user = contextvars.ContextVar("samdigi_current_user", default=None)
+
+
+def get_current_user():
+    return _current_user.get()
+
+
+@contextmanager
+def acting_as(user):
+    token = _current_user.set(user)
+    try:
+        yield
+    finally:
+        _current_user.reset(token)
+
+
+class CurrentUserMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        token = _current_user.set(user if user is not None and user.is_authenticated else None)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_user.reset(token)
+
+
+def _plain(value):
+    """A JSON-friendly form of a field value, readable in the History tab."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def tracked_fields(model):
+    excluded = set(getattr(model, "history_excluded_fields", ()))
+    return [f for f in model._meta.concrete_fields if f.name not in excluded and not f.primary_key]
+
+
+def snapshot(instance) -> dict:
+    return {f.attname: _plain(getattr(instance, f.attname)) for f in tracked_fields(type(instance))}
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _readable(model, changes: dict) -> dict:
+    """Replace the ids of changed foreign keys by the related record's name, for the History tab."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    for attname, pair in changes.items():
+        field = fields.get(attname)
+        if field is None or not field.is_relation:
+            continue
+        related = field.related_model._base_manager.in_bulk([v for v in pair if v is not None])
+        changes[attname] = [
+            None if v is None else f"{related[v]}" if v in related else f"#{v}" for v in pair
+        ]
+    return changes
+
+
+def _user_for_record():
+    user = get_current_user()
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    from samdigi.core.models import ChangeRecord
+
+    if raw:
+        return
+    after = snapshot(instance)
+    if created:
+        changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+        action = ChangeRecord.Action.CREATE
+    else:
+        loaded = getattr(instance, "_loaded_values", None) or {}
+        before = {name: _plain(loaded.get(name)) for name in after if name in loaded}
+        changes = _diff(before, after)
+        action = ChangeRecord.Action.UPDATE
+        if not changes:
+            return
+    ChangeRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(sender),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        action=action,
+        changes=_readable(sender, changes),
+        user=_user_for_record(),
+        version=getattr(instance, "version", None),
+    )
+    # The next save of this same object compares against what is stored now.
+    instance._loaded_values = {
+        f.attname: getattr(instance, f.attname) for f in sender._meta.concrete_fields
+    }
+
+
+def _on_delete(sender, instance, **kwargs):
+    from samdigi.core.models import ChangeRecord
+
+    ChangeRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(sender),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        action=ChangeRecord.Action.DELETE,
+        user=_user_for_record(),
+        version=getattr(instance, "version", None),
+        changes={name: [value, None] for name, value in snapshot(instance).items()},
+    )
+
+
+def connect_signals():
+    from django.apps import apps
+
+    from samdigi.core.models import TrackedModel
+
+    for model in apps.get_models():
+        if issubclass(model, TrackedModel):
+            post_save.connect(
+                _on_save, sender=model, dispatch_uid=f"history-save-{model._meta.label}"
+            )
+            post_delete.connect(
+                _on_delete, sender=model, dispatch_uid=f"history-delete-{model._meta.label}"
+            )
+
+
+def changes_since(instance, version: int):
+    """The recorded changes after the given version: what a stale editor missed."""
+    from samdigi.core.models import ChangeRecord
+
+    return [
+        record
+        for record in ChangeRecord.objects.for_object(instance).order_by("timestamp", "id")
+        if record.version is not None and record.version > int(version)
+    ]

@@ -1,0 +1,170 @@
+"""Base models every domain model builds on: timestamps, optimistic locking, ownership, history."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from samdigi.core.access import scope_for
+
+
+class StaleVersionError(Exception):
+    """Raised when a save is based on a version of the record that is no longer current."""
+
+    def __init__(self, instance, expected_version):
+        self.instance = instance
+        self.expected_version = expected_version
+        super().__init__(
+            f"{instance._meta.label} {instance.pk} is at version "
+            f"{instance.__class__._default_manager.filter(pk=instance.pk).values_list('version', flat=True).first()}"
+            f", not {expected_version}"
+        )
+
+
+class TrackedModel(models.Model):
+    """A record with created/updated stamps, a version for optimistic locking, and change history.
+
+    History is written by signals (see core.history) so admin edits, imports and management
+    commands are recorded the same way as edits through the pages and the API.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # Fields that never appear in a change record: they change on every save.
+    history_excluded_fields = ("created_at", "updated_at", "created_by", "updated_by", "version")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def save_if_current(self, expected_version, user=None, **kwargs):
+        """Save only if the stored row is still at expected_version; raise StaleVersionError if not.
+
+        The conditional UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) inside the
+        transaction, so two concurrent saves based on the same version cannot both succeed.
+        """
+        with transaction.atomic():
+            bumped = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, version=expected_version)
+                .update(version=F("version") + 1)
+            )
+            if not bumped:
+                raise StaleVersionError(self, expected_version)
+            self.version = int(expected_version) + 1
+            if user is not None and user.is_authenticated:
+                self.updated_by = user
+            self.save(**kwargs)
+
+    def history_url_name(self):
+        return None
+
+    def get_changes(self):
+        return ChangeRecord.objects.for_object(self)
+
+
+class OwnedQuerySet(models.QuerySet):
+    """Narrows a queryset to what a user may see or change, by the rules in core.access."""
+
+    def visible_to(self, user):
+        return scope_for(user).filter_visible(self, self.model)
+
+    def editable_by(self, user):
+        return scope_for(user).filter_editable(self, self.model)
+
+
+class OwnedModel(TrackedModel):
+    """A record owned by an organisation (a municipality or an association).
+
+    `internal` hides a municipality's record from everyone outside that municipality; for records
+    owned by an association it has no effect (they are visible to all its members).
+    """
+
+    owner = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    internal = models.BooleanField(
+        _("internal"),
+        default=False,
+        help_text=_("Internal records are hidden from everyone outside the owning municipality."),
+    )
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    # The user fields of a record whose holders may edit it besides the owner's editors, e.g. a
+    # joint project's manager. Subclasses name them.
+    assignee_fields: tuple[str, ...] = ()
+
+
+class ChangeRecordQuerySet(models.QuerySet):
+    def for_object(self, instance):
+        ct = ContentType.objects.get_for_model(type(instance))
+        return self.filter(content_type=ct, object_id=str(instance.pk)).select_related("user")
+
+
+class ChangeRecord(models.Model):
+    """One change to one domain record: who, when, and each changed field before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(_("record"), max_length=255)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    objects = ChangeRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"

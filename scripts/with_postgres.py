@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Run a command against a throwaway PostgreSQL cluster, then remove the cluster.
+
+    python scripts/with_postgres.py -- pytest
+
+Starts Debian's PostgreSQL binaries with initdb/pg_ctl in a temporary directory on a free loopback
+port, exports DATABASE_URL for the command, and stops the server whatever happens. PostgreSQL
+refuses to run as root, so as root the cluster runs as the `postgres` system user.
+"""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CANDIDATE_BINDIRS = [
+    "/usr/lib/postgresql/15/bin",
+    "/usr/lib/postgresql/16/bin",
+    "/usr/lib/postgresql/17/bin",
+]
+
+
+def find_bindir() -> Path:
+    explicit = os.environ.get("PG_BINDIR")
+    candidates = [explicit] if explicit else CANDIDATE_BINDIRS
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    on_path = shutil.which("initdb")
+    if on_path:
+        return Path(on_path).parent
+    sys.exit("PostgreSQL server binaries (initdb, pg_ctl) not found; install postgresql-15.")
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main(argv: list[str]) -> int:
+    if "--" in argv:
+        argv = argv[argv.index("--") + 1 :]
+    if not argv:
+        sys.exit("usage: with_postgres.py -- COMMAND [ARGS...]")
+    bindir = find_bindir()
+    as_root = os.geteuid() == 0
+    workdir = Path(tempfile.mkdtemp(prefix="samdigi-pg-"))
+    datadir = workdir / "data"
+    if as_root:
+        shutil.chown(workdir, "postgres", "postgres")
+        os.chmod(workdir, 0o700)
+
+    def run(*cmd, **kwargs):
+        full = [str(c) for c in cmd]
+        if as_root:
+            full = ["runuser", "-u", "postgres", "--", *full]
+        return subprocess.run(full, check=True, **kwargs)
+
+    port = free_port()
+    log = workdir / "server.log"
+    try:
+        run(
+            bindir / "initdb",
+            "-D",
+            datadir,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+            stdout=subprocess.DEVNULL,
+        )
+        run(
+            bindir / "pg_ctl",
+            "-D",
+            datadir,
+            "-l",
+            log,
+            "-w",
+            "-t",
+            "60",
+            "start",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=50",
+            stdout=subprocess.DEVNULL,
+        )
+        env = dict(os.environ, DATABASE_URL=f"postgresql://postgres@127.0.0.1:{port}/postgres")
+        print(f"[with_postgres] PostgreSQL from {bindir} on 127.0.0.1:{port}", flush=True)
+        return subprocess.run(argv, env=env).returncode
+    except subprocess.CalledProcessError as error:
+        if log.exists():
+            sys.stderr.write(log.read_text(errors="replace"))
+        print(f"[with_postgres] could not start PostgreSQL: {error}", file=sys.stderr)
+        return 3
+    finally:
+        if (datadir / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                run(
+                    bindir / "pg_ctl",
+                    "-D",
+                    datadir,
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                    stdout=subprocess.DEVNULL,
+                )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
