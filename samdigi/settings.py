@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before the third-party apps so that its templates override theirs (Swagger UI without
+    # inline code under the CSP).
+    "samdigi.core",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -43,7 +46,6 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
-    "samdigi.core",
     "samdigi.organizations",
 ]
 

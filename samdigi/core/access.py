@@ -149,9 +149,9 @@ def build_scope(user) -> AccessScope:
             | Q(association__members__municipality_id__in=own_munis)
             & current_membership_q("association__members__")
         )
-        for association_id, municipality_id in rows.values_list(
-            "association_id", "municipality_id"
-        ).distinct():
+        for association_id, municipality_id in (
+            rows.order_by().values_list("association_id", "municipality_id").distinct()
+        ):
             assocs.add(association_id)
             peers.add(municipality_id)
     return AccessScope(

@@ -276,6 +276,9 @@ class AssociationMember(TrackedModel):
                     {"joined": _("The municipality is already a member in this period.")}
                 )
 
+    def get_absolute_url(self):
+        return self.association.get_absolute_url()
+
     @property
     def is_current(self):
         today = timezone.localdate()
