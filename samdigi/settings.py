@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "samdigi.organizations",
+    "samdigi.landscape",
+    "samdigi.procurement",
+    "samdigi.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,6 +15,12 @@ router.register("associations", organizations_api.AssociationViewSet)
 router.register("municipalities", organizations_api.MunicipalityViewSet)
 router.register("memberships", organizations_api.MembershipViewSet)
 router.register("units", organizations_api.UnitViewSet)
+
+# Each domain app adds its endpoints through `register(router)` in its api.py and its pages
+# through its urls.py, so adding an app touches this file in one line.
+DOMAIN_APPS = ("landscape", "procurement", "portfolio")
+for app in DOMAIN_APPS:
+    import_module(f"samdigi.{app}.api").register(router)
 
 urlpatterns = [
     path("", organizations_views.home, name="home"),
@@ -31,6 +39,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("samdigi.organizations.urls")),
+    *[path("", include(f"samdigi.{app}.urls")) for app in DOMAIN_APPS],
     path("api/v1/auth/token/", ObtainToken.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -41,6 +41,8 @@ class AccessScope:
     own_municipality_ids: frozenset[int] = frozenset()
     association_ids: frozenset[int] = frozenset()
     peer_municipality_ids: frozenset[int] = frozenset()
+    # association id → its current member municipalities, for the associations the user reaches
+    association_members: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def authenticated(self) -> bool:
@@ -60,6 +62,16 @@ class AccessScope:
             org
             for org, role in self.roles.items()
             if role in (ASSOCIATION_ADMIN, STEERING_MEMBER) and org in self.association_ids
+        )
+
+    def associations_edited_through_members(self) -> frozenset[int]:
+        """Associations whose shared catalogue the user maintains: as association admin, or as
+        admin or editor of one of its member municipalities."""
+        editing = self.editing_owner_ids
+        return frozenset(
+            association
+            for association, members in self.association_members.items()
+            if association in editing or members & editing
         )
 
     @property
@@ -141,6 +153,7 @@ def build_scope(user) -> AccessScope:
     direct_assocs = {org for org, role in roles.items() if role in ASSOCIATION_ROLES}
     peers: set[int] = set()
     assocs: set[int] = set(direct_assocs)
+    members: dict[int, set[int]] = {}
     if roles:
         # One query: current member rows of every association the user reaches, directly or
         # through one of their municipalities.
@@ -154,6 +167,7 @@ def build_scope(user) -> AccessScope:
         ):
             assocs.add(association_id)
             peers.add(municipality_id)
+            members.setdefault(association_id, set()).add(municipality_id)
     return AccessScope(
         user_id=user.pk,
         is_superuser=user.is_superuser,
@@ -161,6 +175,7 @@ def build_scope(user) -> AccessScope:
         own_municipality_ids=own_munis,
         association_ids=frozenset(assocs),
         peer_municipality_ids=frozenset(peers) - own_munis,
+        association_members={a: frozenset(m) for a, m in members.items()},
     )
 
 

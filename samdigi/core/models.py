@@ -168,3 +168,45 @@ class ChangeRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.content_type.app_label}/{instance.content_type.model}/{instance.object_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document attached to any domain record (contract, project, tender, gate decision).
+
+    Access follows the record it is attached to; the file's type is checked by its content, not
+    only its name (see core.uploads).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("document type"), max_length=50, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=400)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    media_type = models.CharField(_("file type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def for_object(cls, obj):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+        )
+
+    def target(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)

@@ -50,7 +50,7 @@ class Column:
             if callable(value) and not hasattr(value, "all"):
                 value = value()
         if hasattr(value, "all"):
-            value = ", ".join(str(v) for v in value.all())
+            value = "; ".join(str(v) for v in value.all())
         return value
 
     def text(self, obj) -> str:

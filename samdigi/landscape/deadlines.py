@@ -141,7 +141,11 @@ class ContractDates:
                 "options_used",
                 "A running contract (no expiration date) cannot have used extension options.",
             )
-        if self.expiration and self.valid_from and self.expiration < self.valid_from:
+        if (
+            self.expiration is not None
+            and self.valid_from is not None
+            and self.expiration < self.valid_from
+        ):
             raise ContractDatesError(
                 "expiration", "The expiration date is before the date the contract is valid from."
             )
@@ -309,7 +313,7 @@ class ValidityStatus(StrEnum):
 class ValidityReason(StrEnum):
     """One answer per check; three checks (start, term, termination) each give exactly one.
 
-    The first three say "in force as far as this check goes"; the last three say it is not.
+    The first six say "in force as far as this check goes"; the last three say it is not.
     """
 
     # start check
@@ -372,7 +376,9 @@ def validity(c: ContractDates, today: dt.date) -> Validity:
     * term: ``expired`` once today is after the current end (end dates are inclusive); ``running``
       for a contract without an expiration date.
     * termination: ``terminated`` once today is after the end that the notice given on
-      terminated_on leads to (``effective_end``); ``notice_given`` before that.
+      terminated_on leads to (``effective_end``), if that end is before the current end (or the
+      contract is running); otherwise ``notice_given`` while notice is on record, and
+      ``not_terminated`` without notice.
     """
     start = c.valid_from or c.concluded
     if start is None:
@@ -395,9 +401,9 @@ def validity(c: ContractDates, today: dt.date) -> Validity:
         termination_reason = ValidityReason.NOT_TERMINATED
     else:
         assert ends_on is not None  # notice always leads to an end
-        # Notice that merely confirms the fixed term (it ends on the current end) and notice that
-        # cuts the contract short both end it; "expired" is reserved for the term check so that
-        # the status can tell them apart.
+        # Notice that only confirms the fixed term (it leads to the current end) leaves the
+        # ending to the term check, which says "expired"; only notice that cuts the contract
+        # short says "terminated", so the status tells the two apart.
         if today > ends_on and (end is None or ends_on < end):
             termination_reason = ValidityReason.TERMINATED
         else:

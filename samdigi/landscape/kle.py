@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-import xml.etree.ElementTree as ET  # noqa: S405 - only fed input that _PrologGuard has checked
+import xml.etree.ElementTree as ET  # fed only what _PrologGuard has let through
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -171,6 +171,7 @@ _BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+_LINE_TAGS = frozenset({"li", "dt", "dd", "tr"})
 # Their content is code or metadata, never text meant for a reader.
 _SKIPPED_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _WHITESPACE = re.compile(r"\s+")
@@ -204,7 +205,9 @@ class _TextExtractor(HTMLParser):
         tag = self._local(tag)
         if tag in _SKIPPED_TAGS:
             self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
+        elif tag in _BLOCK_TAGS and tag not in _LINE_TAGS:
+            # Paragraph-like blocks end with a break too, which leaves a blank line between two
+            # paragraphs; list items and rows only start a line, so a list stays compact.
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -379,24 +382,21 @@ class KleReader(Iterator[KleEntry]):
     # attribute of the object the caller holds.
     def _read(self) -> Iterator[KleEntry]:
         guard = _PrologGuard()
-        parser = ET.XMLPullParser(events=("start", "end"))  # noqa: S314 - guarded, see above
+        parser = ET.XMLPullParser(events=("start", "end"))
         state = _State()
         empty = True
         while chunk := self._file.read(self._chunk_size):
             empty = False
             guard.feed(chunk)
-            try:
-                parser.feed(chunk)
-            except ET.ParseError as exc:
-                raise _parse_error(exc) from None
-            yield from self._handle(parser.read_events(), state)
+            parser.feed(chunk)
+            yield from self._handle(_events(parser), state)
         if empty:
             raise KleFormatError("the file is empty.")
         try:
             parser.close()
         except ET.ParseError as exc:
             raise _parse_error(exc) from None
-        yield from self._handle(parser.read_events(), state)
+        yield from self._handle(_events(parser), state)
 
     def _handle(
         self, events: Iterator[tuple[str, ET.Element]], state: _State
@@ -425,21 +425,20 @@ class KleReader(Iterator[KleEntry]):
         structural = len(state.path) == 2 or (state.open and parent is state.open[-1].elem)
         if not structural:
             return  # a same-named element deep inside other content is just content
-        spec = _SPECS[elem.tag]
-        if parent.tag != spec.parent_tag:
-            where = f"{parent.tag} {state.open[-1].number}" if state.open else parent.tag
-            raise KleFormatError(
-                f"<{elem.tag}> directly inside <{where}>; it belongs inside <{spec.parent_tag}>."
-            )
+        parent_number = None
         if state.open:
             enclosing = state.open[-1]
             if enclosing.number is None:
                 # Its own fields are complete once its first child starts; producing the entry
                 # now puts parents before children without holding the children in memory.
-                yield self._emit(enclosing, exclude=elem)
+                yield self._emit(enclosing, first_child=elem)
             parent_number = enclosing.number
-        else:
-            parent_number = None
+        spec = _SPECS[elem.tag]
+        if parent.tag != spec.parent_tag:
+            where = f"{parent.tag} {parent_number}" if parent_number else parent.tag
+            raise KleFormatError(
+                f"<{elem.tag}> directly inside <{where}>; it belongs inside <{spec.parent_tag}>."
+            )
         state.open.append(_Open(elem.tag, elem, parent_number))
 
     def _end(self, elem: ET.Element, state: _State) -> Iterator[KleEntry]:
@@ -463,12 +462,14 @@ class KleReader(Iterator[KleEntry]):
                 self.publication_date = _parse_date(_text(elem), "UdgivelsesDato", ROOT_TAG)
             state.path[0].remove(elem)
 
-    def _emit(self, opened: _Open, exclude: ET.Element | None = None) -> KleEntry:
+    def _emit(self, opened: _Open, first_child: ET.Element | None = None) -> KleEntry:
         entry = _build_entry(opened)
         opened.number = entry.number
-        opened.own_fields = sum(
-            1 for child in opened.elem if child is not exclude and child.tag not in _CONTAINER_TAGS
-        )
+        # The pull parser builds the tree a whole chunk ahead of the events we are handling, so
+        # the element may already hold what follows its first child; only count what precedes it.
+        children = list(opened.elem)
+        cut = len(children) if first_child is None else children.index(first_child)
+        opened.own_fields = sum(1 for child in children[:cut] if child.tag not in _CONTAINER_TAGS)
         return entry
 
 
@@ -476,6 +477,20 @@ class KleReader(Iterator[KleEntry]):
 class _State:
     path: list[ET.Element] = field(default_factory=list)  # the elements now open, root first
     open: list[_Open] = field(default_factory=list)  # the open Hovedgruppe/Gruppe/Emne
+
+
+def _events(parser: ET.XMLPullParser) -> Iterator[tuple[str, ET.Element]]:
+    # The pull parser does not raise a syntax error from feed(); it queues it behind the events
+    # that came before it and raises it from read_events().
+    events = parser.read_events()
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            return
+        except ET.ParseError as exc:
+            raise _parse_error(exc) from None
+        yield event
 
 
 def _parse_error(exc: ET.ParseError) -> KleFormatError:

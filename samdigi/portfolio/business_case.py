@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from samdigi.portfolio.cost_sharing import Participant, SharingKey, split_cost, to_ore
+from samdigi.portfolio.cost_sharing import Participant, SharingKey, from_ore, split_cost, to_ore
 
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",
@@ -50,7 +50,7 @@ def _money(value: Decimal | int, name: str) -> Decimal:
     # to_ore refuses floats and sub-øre amounts; re-deriving the Decimal from øre also
     # normalises ints and "5" to "5.00".
     try:
-        return Decimal(to_ore(value)) / 100
+        return from_ore(to_ore(value))
     except (TypeError, ValueError) as error:
         raise type(error)(f"{name}: {error}") from error
 

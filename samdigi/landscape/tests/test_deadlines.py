@@ -1,6 +1,10 @@
 """The contract deadline engine: table tests with concrete dates, then properties over all dates."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -32,6 +36,7 @@ from samdigi.landscape.deadlines import (
 )
 
 D = dt.date
+ROOT = Path(__file__).resolve().parents[3]
 PROPERTY_SETTINGS = settings(
     database=None,  # keep hypothesis from writing .hypothesis/ into the working tree
     deadline=None,
@@ -110,9 +115,7 @@ def test_notice_deadline(end, notice, expected):
 
 
 def test_notice_deadline_counts_from_current_end_including_used_options():
-    c = fixed(
-        D(2026, 3, 31), notice_months=3, option_count=2, option_months=12, options_used=1
-    )
+    c = fixed(D(2026, 3, 31), notice_months=3, option_count=2, option_months=12, options_used=1)
     assert current_end(c) == D(2027, 3, 31)
     assert notice_deadline(c) == D(2026, 12, 31)
 
@@ -190,9 +193,7 @@ def test_end_of_period(day, period, expected):
     ],
 )
 def test_option_decision_date(used, expected):
-    c = fixed(
-        D(2027, 3, 31), notice_months=3, option_count=2, option_months=12, options_used=used
-    )
+    c = fixed(D(2027, 3, 31), notice_months=3, option_count=2, option_months=12, options_used=used)
     assert option_decision_date(c) == expected
 
 
@@ -622,7 +623,10 @@ def test_property_earlier_notice_never_ends_later(c, first, second):
 def test_property_retender_start_before_end(c, lead):
     start = retender_start(c, lead)
     assert start <= effective_end(c) <= current_end(c)
-    assert start + relativedelta(months=lead) >= effective_end(c)
+    # relativedelta does not round-trip (30 April - 2 months + 2 months = 28 April), so bound the
+    # lead time in days instead: a month is 28 to 31 days, and clamping adds at most 3.
+    lead_days = (effective_end(c) + dt.timedelta(days=1) - start).days
+    assert 28 * lead <= lead_days <= 31 * lead + 3
 
 
 @PROPERTY_SETTINGS
@@ -665,3 +669,31 @@ def test_property_deadlines_sorted_and_well_formed(c, today, lead):
         assert expiry.date == effective_end(c)
     if c.terminated_on is not None:
         assert not {"notice_deadline", "option_decision"} & set(kinds)
+
+
+def test_deadlines_of_running_contract_after_notice():
+    c = ContractDates(
+        valid_from=D(2020, 1, 1),
+        notice_months=6,
+        notice_to_end_of="year",
+        irrevocable_until=D(2027, 6, 30),
+        terminated_on=D(2026, 3, 1),
+        procurement_procedure="national",
+    )
+    result = deadlines(c, D(2026, 3, 1))
+    assert [(d.kind, d.date) for d in result] == [
+        ("retender_start", D(2027, 7, 1)),  # 6 months before 1 January 2028
+        ("expiry", D(2027, 12, 31)),  # irrevocable until mid-2027, then to the end of the year
+    ]
+    assert dict(result[1].params)["irrevocable_until"] == "2027-06-30"
+
+
+def test_engine_modules_import_nothing_from_django():
+    code = (
+        "import sys\n"
+        "import samdigi.landscape.cvr, samdigi.landscape.deadlines, samdigi.landscape.kle\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'rest_framework'})\n"
+        "assert not bad, bad\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, timeout=60)

@@ -1,0 +1,144 @@
+"""Deadlines as iCalendar (RFC 5545) feeds, the contract timeline drawing, and deadline exports.
+
+Other apps add events to the feeds (e.g. tender milestones) by registering a provider:
+`register_event_provider(func)` where func(user, municipality_code) returns CalendarEvent items.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    date: datetime.date
+    summary: str
+    description: str = ""
+    url: str = ""
+
+
+_PROVIDERS = []
+
+
+def register_event_provider(func):
+    _PROVIDERS.append(func)
+    return func
+
+
+def extra_events_for(user, municipality_code=None):
+    events = []
+    for provider in _PROVIDERS:
+        events.extend(provider(user, municipality_code))
+    return events
+
+
+def events_from_rows(rows):
+    site = settings.SITE_URL.rstrip("/")
+    for row in rows:
+        contract = row.contract
+        summary = f"{row.kind_label}: {contract.name} ({contract.owner.name})"
+        description = _("Contract %(name)s with %(vendor)s. %(kind)s on %(date)s.") % {
+            "name": contract.name, "vendor": contract.vendor.name, "kind": row.kind_label,
+            "date": row.date.isoformat(),
+        }
+        yield CalendarEvent(uid=row.uid, date=row.date, summary=summary, description=description,
+                            url=f"{site}{contract.get_absolute_url()}")
+
+
+def ical_for(rows, name, extra_events=()) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//samdigi//deadlines//DA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    stamp = timezone.now()
+    for item in [*events_from_rows(rows), *extra_events]:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", item.summary)
+        # All-day events: DTSTART as a DATE and DTEND the day after (RFC 5545 §3.6.1).
+        event.add("dtstart", item.date)
+        event.add("dtend", item.date + datetime.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        if item.description:
+            event.add("description", item.description)
+        if item.url:
+            event.add("url", item.url)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@dataclass
+class TimelinePoint:
+    label: str
+    date: datetime.date
+    x: float
+    kind: str
+    label_y: int = 0
+
+
+def contract_timeline(contract, today, width=900):
+    """Positions (in SVG user units) of the contract's dates on one line, with today marked."""
+    from samdigi.landscape.models import Contract
+
+    named = [
+        (Contract._meta.get_field("concluded").verbose_name, contract.concluded, "start"),
+        (Contract._meta.get_field("valid_from").verbose_name, contract.valid_from, "start"),
+        (Contract._meta.get_field("irrevocable_until").verbose_name, contract.irrevocable_until, "info"),
+        (Contract._meta.get_field("retender_start").verbose_name, contract.retender_start, "deadline"),
+        (Contract._meta.get_field("option_decision").verbose_name, contract.option_decision, "deadline"),
+        (Contract._meta.get_field("notice_deadline").verbose_name, contract.notice_deadline, "deadline"),
+        (Contract._meta.get_field("terminated_on").verbose_name, contract.terminated_on, "info"),
+        (Contract._meta.get_field("ends_on").verbose_name, contract.ends_on, "end"),
+        (Contract._meta.get_field("latest_end").verbose_name, contract.latest_end, "info"),
+        (_("today"), today, "today"),
+    ]
+    points = [(str(label), day, kind) for label, day, kind in named if day]
+    if len(points) < 2:
+        return None
+    first = min(day for _label, day, _kind in points)
+    last = max(day for _label, day, _kind in points)
+    span = max((last - first).days, 1)
+    margin = 40
+    result = []
+    for index, (label, day, kind) in enumerate(sorted(points, key=lambda p: p[1])):
+        x = margin + (width - 2 * margin) * (day - first).days / span
+        result.append(TimelinePoint(label, day, round(x, 1), kind, label_y=30 + 16 * (index % 4)))
+    return {"points": result, "width": width, "height": 110, "line_y": 18, "x0": margin, "x1": width - margin}
+
+
+def export_deadlines(rows, fmt):
+    headers = [_("Date"), _("Kind"), _("Contract"), _("Municipality"), _("Vendor")]
+    values = [[r.date, r.kind_label, r.contract.name, r.contract.owner.name, r.contract.vendor.name] for r in rows]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="deadlines.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([str(h) for h in headers])
+        for row in values:
+            writer.writerow([v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row])
+        return response
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("deadlines")
+    sheet.append([str(h) for h in headers])
+    for row in values:
+        sheet.append([v if isinstance(v, datetime.date) else str(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="deadlines.xlsx"'
+    return response

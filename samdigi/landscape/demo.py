@@ -1,0 +1,120 @@
+"""Demo IT landscape for the Sjælland demo association: vendors, a catalogue, usages and contracts
+whose re-tender windows overlap (so joint tenders can be found), plus one internal contract."""
+
+import datetime
+from decimal import Decimal
+
+from samdigi.core.demo import demo_seeder
+from samdigi.landscape.cvr import cvr_check_digit
+from samdigi.landscape.models import Contract, ItSystem, KleClass, ReminderSubscription, SystemUsage, Vendor
+from samdigi.organizations.models import Association, Municipality
+
+
+def demo_cvr(seed: int) -> str:
+    """A CVR number that passes the modulus-11 check (demo vendors are fictitious)."""
+    base = 30000000 + seed * 1000
+    while True:
+        first_seven = str(base)[:7]
+        digit = cvr_check_digit(first_seven)
+        if digit is not None:
+            return first_seven + str(digit)
+        base += 10
+
+
+VENDORS = [
+    ("Nordisk Journal A/S", 1, "ESDH og journalisering"),
+    ("Kommunedata Systemer ApS", 2, "Økonomi og løn"),
+    ("Omsorgsdata A/S", 3, "Omsorg og sundhed"),
+    ("Skoleplatform ApS", 4, "Skole og dagtilbud"),
+    ("Open Source Kommune-IT (forening)", 5, "Open source"),
+]
+
+# name, vendor index, KLE main groups, category, licence model
+SYSTEMS = [
+    ("Journalis ESDH", 0, ["00", "85"], "ESDH", "proprietary"),
+    ("SagsFlow ESDH", 4, ["00", "85"], "ESDH", "open_source"),
+    ("KommuneØkonomi", 1, ["85"], "Økonomisystem", "proprietary"),
+    ("LønPlus", 1, ["81"], "Lønsystem", "saas"),
+    ("OmsorgsJournal", 2, ["27", "29"], "Omsorgssystem", "proprietary"),
+    ("Dagtilbudsportalen", 3, ["28"], "Pladsanvisning", "saas"),
+]
+
+# municipality, system, expiration, option count × months, used, notice months, annual value
+CONTRACTS = [
+    ("Roskilde", "Journalis ESDH", datetime.date(2027, 12, 31), 2, 12, 0, 6, "1450000.00"),
+    ("Køge", "Journalis ESDH", datetime.date(2028, 6, 30), 1, 12, 0, 6, "980000.00"),
+    ("Holbæk", "SagsFlow ESDH", datetime.date(2027, 9, 30), 2, 6, 1, 3, "720000.00"),
+    ("Næstved", "Journalis ESDH", datetime.date(2028, 3, 31), 1, 12, 0, 6, "1100000.00"),
+    ("Slagelse", "Journalis ESDH", datetime.date(2027, 6, 30), 2, 12, 0, 6, "1250000.00"),
+    ("Roskilde", "OmsorgsJournal", datetime.date(2027, 4, 30), 1, 24, 0, 6, "2300000.00"),
+    ("Greve", "OmsorgsJournal", datetime.date(2028, 1, 31), 0, 0, 0, 6, "900000.00"),
+    ("Solrød", "OmsorgsJournal", datetime.date(2027, 10, 31), 2, 12, 0, 3, "450000.00"),
+    ("Roskilde", "Dagtilbudsportalen", datetime.date(2027, 3, 31), 0, 0, 0, 3, "260000.00"),
+    ("Køge", "Dagtilbudsportalen", datetime.date(2027, 6, 30), 1, 6, 0, 3, "210000.00"),
+    ("Lejre", "Dagtilbudsportalen", datetime.date(2027, 8, 31), 1, 12, 0, 3, "95000.00"),
+    ("Roskilde", "KommuneØkonomi", datetime.date(2029, 12, 31), 2, 24, 0, 12, "3100000.00"),
+    ("Køge", "LønPlus", datetime.date(2027, 1, 31), 1, 12, 0, 3, "640000.00"),
+]
+
+
+@demo_seeder
+def seed(stdout) -> int:
+    association = Association.objects.filter(short_name="DFS").first()
+    if association is None:
+        return 0
+    created = 0
+    vendors = []
+    for name, seed_number, _note in VENDORS:
+        vendor, new = Vendor.objects.get_or_create(name=name, defaults={"cvr": demo_cvr(seed_number)})
+        vendors.append(vendor)
+        created += new
+    systems = {}
+    for name, vendor_index, kle_numbers, category, licence in SYSTEMS:
+        system, new = ItSystem.objects.get_or_create(
+            owner=association, name=name,
+            defaults={"vendor": vendors[vendor_index], "category": category, "licence_model": licence},
+        )
+        if new:
+            system.kle.set(KleClass.objects.filter(number__in=kle_numbers))
+        systems[name] = system
+        created += new
+    for index, (municipality_name, system_name, expiration, options, months, used, notice, annual) in enumerate(CONTRACTS):
+        municipality = Municipality.objects.get(name=municipality_name)
+        system = systems[system_name]
+        term_years = 4
+        contract, new = Contract.objects.get_or_create(
+            owner=municipality, contract_number=f"DEMO-{index + 1:03d}",
+            defaults={
+                "name": f"{system_name} – {municipality_name}",
+                "vendor": system.vendor, "contract_type": "saas" if system.licence_model == "saas" else "licence",
+                "procurement_form": "open" if Decimal(annual) * term_years > Decimal("1700000") else "national",
+                "concluded": expiration.replace(year=expiration.year - term_years) - datetime.timedelta(days=30),
+                "valid_from": expiration.replace(year=expiration.year - term_years, day=1) if expiration.day > 28 else expiration.replace(year=expiration.year - term_years),
+                "expiration": expiration, "option_count": options, "option_months": months,
+                "options_used": used, "notice_months": notice, "notice_to_end_of": "month",
+                "annual_value": Decimal(annual), "total_value": Decimal(annual) * term_years,
+                "responsible": "Kontraktansvarlig, " + municipality_name,
+            },
+        )
+        if new:
+            contract.systems.set([system])
+            created += 1
+        SystemUsage.objects.get_or_create(
+            owner=municipality, system=system,
+            defaults={"main_contract": contract, "lifecycle": "in_operation", "user_count": 150 + index * 40,
+                      "business_critical": system.category in ("ESDH", "Omsorgssystem")},
+        )
+    roskilde = Municipality.objects.get(name="Roskilde")
+    _contract, new = Contract.objects.get_or_create(
+        owner=roskilde, contract_number="DEMO-INT-1",
+        defaults={"name": "Forhandling om ny lønaftale (intern)", "vendor": vendors[1], "internal": True,
+                  "expiration": datetime.date(2027, 2, 28), "notice_months": 3, "annual_value": Decimal("500000.00")},
+    )
+    created += new
+    from django.contrib.auth import get_user_model
+
+    cio = get_user_model().objects.filter(username="cio-roskilde").first()
+    if cio:
+        _sub, new = ReminderSubscription.objects.get_or_create(owner=roskilde, user=cio)
+        created += new
+    return created

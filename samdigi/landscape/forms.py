@@ -1,0 +1,168 @@
+"""Forms for the landscape; the importers reuse them, so a row is checked exactly like a form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samdigi.core.access import scope_for
+from samdigi.core.forms import DateInput, VersionedModelForm
+from samdigi.landscape.models import (
+    Contract,
+    DeadlineKind,
+    ItSystem,
+    KleClass,
+    LeadTime,
+    ReminderSubscription,
+    SystemUsage,
+    Vendor,
+)
+from samdigi.organizations.models import Association, Municipality, Unit
+
+
+class VendorForm(VersionedModelForm):
+    class Meta:
+        model = Vendor
+        fields = ["name", "cvr", "foreign", "contact_name", "contact_email", "phone", "website"]
+
+
+class ItSystemForm(VersionedModelForm):
+    class Meta:
+        model = ItSystem
+        fields = ["owner", "name", "previous_names", "description", "vendor", "kle", "category",
+                  "licence_model", "lifecycle"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label = _("association")
+        self.fields["kle"].queryset = KleClass.objects.filter(retired__isnull=True)
+
+    def owner_queryset(self, queryset):
+        scope = scope_for(self.user)
+        associations = Association.objects.all()
+        if not scope.is_superuser:
+            associations = associations.filter(pk__in=scope.associations_edited_through_members())
+        return queryset.filter(pk__in=associations.values("pk"))
+
+
+class SystemUsageForm(VersionedModelForm):
+    class Meta:
+        model = SystemUsage
+        fields = ["owner", "system", "local_name", "lifecycle", "user_count", "responsible_unit",
+                  "business_critical", "main_contract", "notes", "internal"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label = _("municipality")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
+        self.fields["responsible_unit"].queryset = Unit.objects.visible_to(self.user).select_related("owner")
+        self.fields["main_contract"].queryset = Contract.objects.visible_to(self.user)
+
+
+class ContractForm(VersionedModelForm):
+    class Meta:
+        model = Contract
+        fields = ["owner", "co_owners", "vendor", "systems", "name", "contract_number", "contract_type",
+                  "procurement_form", "concluded", "valid_from", "expiration", "irrevocable_until",
+                  "notice_months", "notice_to_end_of", "option_count", "option_months", "options_used",
+                  "terminated_on", "annual_value", "total_value", "responsible", "notes", "internal"]
+        widgets = {name: DateInput() for name in
+                   ("concluded", "valid_from", "expiration", "irrevocable_until", "terminated_on")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label = _("municipality")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
+        self.fields["co_owners"].queryset = Municipality.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        owner = data.get("owner")
+        if owner is not None and owner.pk in {m.pk for m in data.get("co_owners") or []}:
+            self.add_error("co_owners", _("The owner cannot also be a co-signer."))
+        return data
+
+
+class DaysAheadField(forms.CharField):
+    """“180, 90, 30” ⇄ [180, 90, 30]."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            days = sorted({int(part) for part in text.replace(";", ",").split(",") if part.strip()}, reverse=True)
+        except ValueError as error:
+            raise forms.ValidationError(_("Write whole numbers of days separated by commas, e.g. 180, 90, 30.")) from error
+        if not days or any(d < 0 or d > 730 for d in days):
+            raise forms.ValidationError(_("Give between one and several numbers of days from 0 to 730."))
+        return days
+
+
+class ReminderSubscriptionForm(VersionedModelForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("deadline kinds"), choices=DeadlineKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    days_ahead = DaysAheadField(label=_("days ahead"), initial="180, 90, 30")
+
+    class Meta:
+        model = ReminderSubscription
+        fields = ["owner", "user", "kinds", "days_ahead", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["owner"].label = _("municipality")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
+        scope = scope_for(self.user)
+        users = get_user_model().objects.filter(is_active=True)
+        if not scope.is_superuser:
+            users = users.filter(memberships__organization_id__in=scope.editing_owner_ids).distinct()
+        self.fields["user"].queryset = users.order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        owner, user = data.get("owner"), data.get("user")
+        if owner and user and not user.memberships.filter(organization=owner).exists():
+            self.add_error("user", _("The recipient must have a role in this municipality."))
+        return data
+
+
+class LeadTimeForm(VersionedModelForm):
+    class Meta:
+        model = LeadTime
+        fields = ["association", "procedure", "months"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = Association.objects.editable_by(self.user)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=250)
+    file = forms.FileField(label=_("file"), help_text=_("PDF, XLSX or DOCX, at most 20 MB."))
+
+    def clean_file(self):
+        from samdigi.core.uploads import check_upload
+
+        uploaded = self.cleaned_data["file"]
+        self.media_type = check_upload(uploaded)
+        return uploaded
+
+
+class ImportForm(forms.Form):
+    KINDS = [
+        ("vendors", _("vendors")),
+        ("systems", _("IT systems")),
+        ("usages", _("system usages")),
+        ("contracts", _("contracts")),
+    ]
+    kind = forms.ChoiceField(label=_("what the file contains"), choices=KINDS)
+    file = forms.FileField(label=_("file"), help_text=_("CSV (comma or semicolon) or XLSX, first sheet."))
+    create_missing = forms.BooleanField(
+        label=_("create unknown vendors and systems"), required=False,
+        help_text=_("Otherwise a row naming an unknown vendor or system is reported as an error."),
+    )
+    commit = forms.BooleanField(required=False, widget=forms.HiddenInput)

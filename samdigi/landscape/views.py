@@ -1,0 +1,405 @@
+"""Landscape pages: declarations over the core views, plus deadlines, calendars and import."""
+
+import datetime
+import uuid
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samdigi.core.access import current_membership_q, scope_for
+from samdigi.core.models import Attachment
+from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from samdigi.landscape import calendar, filters, forms, services, tables
+from samdigi.landscape.importers import IMPORTERS
+from samdigi.landscape.models import (
+    CalendarFeed,
+    Contract,
+    DeadlineKind,
+    ItSystem,
+    SystemUsage,
+)
+from samdigi.organizations.models import Association, AssociationMember, Municipality
+
+
+def can_edit_somewhere(user):
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.editing_owner_ids)
+
+
+class VendorListView(ObjectListView):
+    table_class = tables.VendorTable
+    filterset_class = filters.VendorFilterSet
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class VendorDetailView(ObjectDetailView):
+    template_name = "landscape/vendor_detail.html"
+
+    def get_extra_context(self, obj, tab):
+        return {
+            "systems": ItSystem.objects.visible_to(self.request.user).filter(vendor=obj),
+            "contracts": Contract.objects.visible_to(self.request.user).filter(vendor=obj).select_related("owner"),
+        }
+
+
+class VendorEditView(ObjectEditView):
+    form_class = forms.VendorForm
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class KleClassListView(ObjectListView):
+    table_class = tables.KleClassTable
+    filterset_class = filters.KleClassFilterSet
+    paginate_by = 100
+    creatable = classmethod(lambda cls, user: False)
+
+
+class KleClassDetailView(ObjectDetailView):
+    template_name = "landscape/kleclass_detail.html"
+
+    def get_extra_context(self, obj, tab):
+        return {
+            "children": obj.children.order_by("number"),
+            "systems": ItSystem.objects.visible_to(self.request.user).filter(kle__number__startswith=obj.number).distinct(),
+        }
+
+
+class ItSystemListView(ObjectListView):
+    table_class = tables.ItSystemTable
+    filterset_class = filters.ItSystemFilterSet
+    creatable = classmethod(lambda cls, user: bool(scope_for(user).associations_edited_through_members()) or user.is_superuser)
+
+
+class ItSystemDetailView(ObjectDetailView):
+    template_name = "landscape/itsystem_detail.html"
+
+    def get_extra_context(self, obj, tab):
+        # Who in the association uses the system and when their contracts end: the view that makes
+        # joint work visible. Internal usages and contracts stay hidden outside their municipality.
+        usages = (
+            SystemUsage.objects.visible_to(self.request.user).filter(system=obj)
+            .select_related("owner", "main_contract").order_by("owner__name")
+        )
+        contracts = (
+            Contract.objects.visible_to(self.request.user).filter(systems=obj)
+            .select_related("owner", "vendor").order_by("ends_on", "owner__name")
+        )
+        return {"usages": usages, "contracts": contracts}
+
+
+class ItSystemEditView(ObjectEditView):
+    form_class = forms.ItSystemForm
+    creatable = ItSystemListView.creatable
+
+
+class SystemUsageListView(ObjectListView):
+    table_class = tables.SystemUsageTable
+    filterset_class = filters.SystemUsageFilterSet
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class SystemUsageDetailView(ObjectDetailView):
+    template_name = "landscape/systemusage_detail.html"
+
+
+class SystemUsageEditView(ObjectEditView):
+    form_class = forms.SystemUsageForm
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class ContractListView(ObjectListView):
+    table_class = tables.ContractTable
+    filterset_class = filters.ContractFilterSet
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class ContractDetailView(ObjectDetailView):
+    template_name = "landscape/contract_detail.html"
+
+    @property
+    def tabs(self):
+        return (("documents", _("Documents"), "landscape/contract_documents.html"),)
+
+    def get_extra_context(self, obj, tab):
+        if tab == "documents":
+            return {
+                "attachments": Attachment.for_object(obj).select_related("uploaded_by"),
+                "attachment_form": forms.AttachmentForm(),
+            }
+        today = timezone.localdate()
+        return {
+            "deadlines": obj.deadlines(today),
+            "validity": obj.validity(today),
+            "timeline": calendar.contract_timeline(obj, today),
+            "co_owners": obj.co_owners.all(),
+            "systems": obj.systems.all(),
+            "unnoticed": bool(obj.notice_deadline and obj.notice_deadline < today and not obj.terminated_on
+                              and obj.current_end and obj.current_end >= today),
+        }
+
+
+class ContractEditView(ObjectEditView):
+    form_class = forms.ContractForm
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class ReminderListView(ObjectListView):
+    table_class = tables.ReminderSubscriptionTable
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+    def visible_queryset(self):
+        # Reminder settings are the municipality's own business: its members only.
+        scope = scope_for(self.request.user)
+        qs = super().visible_queryset()
+        return qs if scope.is_superuser else qs.filter(owner__in=scope.own_municipality_ids)
+
+
+class ReminderDetailView(ObjectDetailView):
+    template_name = "landscape/remindersubscription_detail.html"
+
+    def visible_queryset(self):
+        return ReminderListView.visible_queryset(self)
+
+
+class ReminderEditView(ObjectEditView):
+    form_class = forms.ReminderSubscriptionForm
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+    def visible_queryset(self):
+        return ReminderListView.visible_queryset(self)
+
+
+class ReminderDeleteView(ObjectDeleteView):
+    def visible_queryset(self):
+        return ReminderListView.visible_queryset(self)
+
+
+class LeadTimeListView(ObjectListView):
+    table_class = tables.LeadTimeTable
+    creatable = classmethod(lambda cls, user: Association.objects.editable_by(user).exists())
+
+
+class LeadTimeDetailView(ObjectDetailView):
+    template_name = "landscape/leadtime_detail.html"
+
+
+class LeadTimeEditView(ObjectEditView):
+    form_class = forms.LeadTimeForm
+    creatable = LeadTimeListView.creatable
+
+    def after_save(self, instance, created):
+        # Stored re-tender starts depend on the lead time: recompute the members' contracts.
+        members = AssociationMember.objects.filter(current_membership_q(), association=instance.association)
+        for contract in Contract.objects.filter(owner__in=members.values("municipality_id")):
+            contract.save(update_fields=["retender_start", "current_end", "ends_on", "latest_end",
+                                         "notice_deadline", "option_decision"])
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+@login_required
+def deadline_list(request):
+    """Deadlines ahead for a municipality or the association, with passed notice deadlines as
+    warnings. Filters: municipality (code), association (id), kind, months ahead (default 24)."""
+    today = timezone.localdate()
+    try:
+        months = max(1, min(120, int(request.GET.get("months", 24))))
+    except ValueError:
+        months = 24
+    end = today + relativedelta(months=months)
+    kinds = [k for k in request.GET.getlist("kind") if k in DeadlineKind.values] or None
+    contracts = Contract.objects.visible_to(request.user).select_related("owner", "vendor")
+    municipality = association = None
+    if request.GET.get("municipality"):
+        municipality = get_object_or_404(Municipality, code=request.GET["municipality"])
+        contracts = contracts.filter(owner=municipality)
+    elif request.GET.get("association"):
+        try:
+            association = Association.objects.visible_to(request.user).get(pk=request.GET["association"])
+        except (Association.DoesNotExist, ValueError) as error:
+            raise Http404 from error
+        members = AssociationMember.objects.filter(current_membership_q(), association=association)
+        contracts = contracts.filter(owner__in=members.values("municipality_id"))
+    rows = services.deadline_rows(contracts.filter(services.range_q(today, end, kinds)), today, end, kinds)
+    warnings = list(contracts.filter(services.unnoticed_q(today)).order_by("notice_deadline"))
+    scope = scope_for(request.user)
+    context = {
+        "rows": rows,
+        "warnings": warnings,
+        "months": months,
+        "kinds": DeadlineKind.choices,
+        "selected_kinds": kinds or [],
+        "municipality": municipality,
+        "association": association,
+        "municipalities": Municipality.objects.filter(pk__in=scope.own_municipality_ids | scope.peer_municipality_ids)
+        if not scope.is_superuser else Municipality.objects.all(),
+        "associations": Association.objects.visible_to(request.user),
+        "today": today,
+    }
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return calendar.export_deadlines(rows, request.GET["export"])
+    return render(request, "landscape/deadlines.html", context)
+
+
+# --- calendar feeds ---------------------------------------------------------------------------
+
+
+@login_required
+def calendar_page(request):
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    scope = scope_for(request.user)
+    return render(request, "landscape/calendar.html", {
+        "feed": feed,
+        "feed_url": request.build_absolute_uri(reverse("landscape:calendar_feed", args=[feed.secret])),
+        "municipalities": Municipality.objects.filter(pk__in=scope.own_municipality_ids | scope.peer_municipality_ids),
+    })
+
+
+@login_required
+@require_POST
+def calendar_rotate(request):
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed.rotate()
+    messages.success(request, _("Your calendar address was replaced; the old one no longer works."))
+    return HttpResponseRedirect(reverse("landscape:calendar"))
+
+
+def calendar_feed(request, secret, code=None):
+    """The iCal feed. The secret in the URL is the credential (calendar clients cannot log in)."""
+    try:
+        feed = CalendarFeed.objects.select_related("user").get(secret=secret)
+    except CalendarFeed.DoesNotExist as error:
+        raise Http404 from error
+    user = feed.user
+    if not user.is_active:
+        raise Http404
+    contracts = Contract.objects.visible_to(user).select_related("owner", "vendor")
+    name = _("samdigi deadlines")
+    if code is not None:
+        municipality = get_object_or_404(Municipality, code=code)
+        contracts = contracts.filter(owner=municipality)
+        name = _("samdigi deadlines – %(name)s") % {"name": municipality.name}
+    else:
+        scope = scope_for(user)
+        if scope.own_municipality_ids and not scope.is_superuser:
+            contracts = contracts.filter(owner__in=scope.own_municipality_ids)
+    today = timezone.localdate()
+    rows = services.deadline_rows(contracts, today - datetime.timedelta(days=365), None)
+    body = calendar.ical_for(rows, name, extra_events=calendar.extra_events_for(user, code))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="samdigi.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def contract_attachment_upload(request, pk):
+    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
+    if not Contract.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(reverse("landscape:contract_tab", args=[pk, "documents"]))
+    uploaded = form.cleaned_data["file"]
+    from django.contrib.contenttypes.models import ContentType
+
+    Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(Contract), object_id=str(contract.pk),
+        title=form.cleaned_data["title"], file=uploaded, size=uploaded.size,
+        media_type=form.media_type, uploaded_by=request.user,
+    )
+    messages.success(request, _("The document was added."))
+    return HttpResponseRedirect(reverse("landscape:contract_tab", args=[pk, "documents"]))
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    model = attachment.content_type.model_class()
+    if not model._default_manager.visible_to(request.user).filter(pk=attachment.object_id).exists():
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
+                            filename=Path(attachment.file.name).name, content_type=attachment.media_type)
+    return response
+
+
+# --- import -----------------------------------------------------------------------------------
+
+IMPORT_DIR_NAME = "imports"
+
+
+def _staging_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / IMPORT_DIR_NAME
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_view(request):
+    """Upload → preview (nothing saved) → confirm (all rows or none)."""
+    if not can_edit_somewhere(request.user):
+        raise PermissionDenied(_("Only editors import data."))
+    result = None
+    token = None
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        staged_token = request.POST.get("token", "")
+        if staged_token and request.POST.get("commit"):
+            return _commit_staged(request, staged_token)
+        if form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            token = f"{request.user.pk}-{uuid.uuid4().hex}"
+            suffix = ".xlsx" if uploaded.name.lower().endswith(".xlsx") else ".csv"
+            staged = _staging_dir() / f"{token}{suffix}"
+            staged.write_bytes(uploaded.read())
+            uploaded.seek(0)
+            importer = IMPORTERS[form.cleaned_data["kind"]](request.user, form.cleaned_data["create_missing"])
+            result = importer.run(uploaded, commit=False)
+            request.session[f"import-{token}"] = {
+                "kind": form.cleaned_data["kind"], "create_missing": form.cleaned_data["create_missing"],
+                "file": staged.name,
+            }
+    status = 400 if result is not None and not result.ok else 200
+    return render(request, "landscape/import.html", {"form": form, "result": result, "token": token}, status=status)
+
+
+def _commit_staged(request, token):
+    staged = request.session.pop(f"import-{token}", None)
+    if not staged or not token.startswith(f"{request.user.pk}-"):
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return HttpResponseRedirect(reverse("landscape:import"))
+    path = _staging_dir() / staged["file"]
+    if not path.exists():
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return HttpResponseRedirect(reverse("landscape:import"))
+    uploaded = SimpleUploadedFile(path.name, path.read_bytes())
+    importer = IMPORTERS[staged["kind"]](request.user, staged["create_missing"])
+    with transaction.atomic():
+        result = importer.run(uploaded, commit=True)
+    path.unlink(missing_ok=True)
+    if result.committed:
+        messages.success(request, _("Imported: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.") % {
+            "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+        return HttpResponseRedirect(reverse("landscape:import"))
+    form = forms.ImportForm(initial={"kind": staged["kind"]})
+    return render(request, "landscape/import.html", {"form": form, "result": result, "token": None}, status=400)
