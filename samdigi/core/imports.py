@@ -191,13 +191,19 @@ class Importer:
         aliases: dict[str, str] = {}
         form_fields = self.form_class.base_fields
         for name, extra in self.columns.items():
-            label = form_fields[name].label if name in form_fields and form_fields[name].label else None
+            label = (
+                form_fields[name].label if name in form_fields and form_fields[name].label else None
+            )
             if label is None:
                 try:
                     label = self.model._meta.get_field(name).verbose_name
                 except Exception:
                     label = name
-            for alias in {normalise_header(name), *labels_in_all_languages(label), *map(normalise_header, extra)}:
+            for alias in {
+                normalise_header(name),
+                *labels_in_all_languages(label),
+                *map(normalise_header, extra),
+            }:
                 aliases.setdefault(alias, name)
         mapping, ignored = {}, []
         for index, header in enumerate(headers):
@@ -219,7 +225,9 @@ class Importer:
         if isinstance(form_field, forms.BooleanField):
             value = parse_bool(text)
             if value is None:
-                raise ValueError(_("expected yes/no (ja/nej, true/false), got “%(text)s”") % {"text": text})
+                raise ValueError(
+                    _("expected yes/no (ja/nej, true/false), got “%(text)s”") % {"text": text}
+                )
             return value
         if isinstance(form_field, forms.DecimalField):
             return parse_decimal(text)
@@ -299,27 +307,39 @@ class Importer:
             result.outcomes.append(RowOutcome(number, "error", ""))
             return
         existing = self.find_existing(data)
-        if existing is not None and not self.model._default_manager.editable_by(self.user).filter(pk=existing.pk).exists():
+        if (
+            existing is not None
+            and not self.model._default_manager.editable_by(self.user)
+            .filter(pk=existing.pk)
+            .exists()
+        ):
             result.problems.append(
-                RowProblem(number, "", _("you may not change the existing record “%(name)s”") % {"name": existing})
+                RowProblem(
+                    number,
+                    "",
+                    _("you may not change the existing record “%(name)s”") % {"name": existing},
+                )
             )
             result.outcomes.append(RowOutcome(number, "error", str(existing)))
             return
         instance = existing or self.model()
-        # Columns missing from the file keep their current values.
-        full = self.initial_data(instance) if existing else {}
+        # Columns missing from the file keep their current values (or the defaults, when new).
+        full = self.initial_data(instance)
         full.update(data)
         if existing is not None:
             full["version"] = existing.version
         form = self.form_class(data=full, instance=instance, user=self.user)
         if not form.is_valid():
             for name, errors in form.errors.items():
-                column = header_of.get(name, name if name != "__all__" else "")
+                label = form.fields[name].label if name in form.fields else ""
+                column = header_of.get(name, str(label or name) if name != "__all__" else "")
                 for message in errors:
                     result.problems.append(RowProblem(number, column, message))
             result.outcomes.append(RowOutcome(number, "error", str(data.get("name", ""))))
             return
-        changed = [name for name in form.changed_data if name != "version"] if existing else list(data)
+        changed = (
+            [name for name in form.changed_data if name != "version"] if existing else list(data)
+        )
         if existing is not None and not changed:
             result.outcomes.append(RowOutcome(number, "unchanged", self.describe(existing)))
             return

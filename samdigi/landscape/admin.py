@@ -40,7 +40,14 @@ class SystemUsageAdmin(admin.ModelAdmin):
 class ContractAdmin(admin.ModelAdmin):
     list_display = ("name", "owner", "vendor", "current_end", "notice_deadline", "retender_start")
     search_fields = ("name", "contract_number")
-    readonly_fields = ("current_end", "ends_on", "latest_end", "notice_deadline", "option_decision", "retender_start")
+    readonly_fields = (
+        "current_end",
+        "ends_on",
+        "latest_end",
+        "notice_deadline",
+        "option_decision",
+        "retender_start",
+    )
 
 
 admin.site.register([LeadTime, ReminderSubscription, SentReminder, CalendarFeed])

@@ -13,25 +13,61 @@ from samdigi.organizations.models import Association, Municipality
 class VendorSerializer(VersionedSerializer):
     class Meta:
         model = Vendor
-        fields = ["id", "name", "cvr", "foreign", "contact_name", "contact_email", "phone", "website",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "cvr",
+            "foreign",
+            "contact_name",
+            "contact_email",
+            "phone",
+            "website",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class KleClassSerializer(VersionedSerializer):
     class Meta:
         model = KleClass
-        fields = ["id", "number", "title", "level", "parent", "retired", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "number",
+            "title",
+            "level",
+            "parent",
+            "retired",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
 class ItSystemSerializer(VersionedSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=Association.objects.all())
-    kle = serializers.SlugRelatedField(slug_field="number", many=True, queryset=KleClass.objects.all(), required=False)
+    kle = serializers.SlugRelatedField(
+        slug_field="number", many=True, queryset=KleClass.objects.all(), required=False
+    )
 
     class Meta:
         model = ItSystem
-        fields = ["id", "owner", "name", "previous_names", "description", "vendor", "kle", "category",
-                  "licence_model", "lifecycle", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "owner",
+            "name",
+            "previous_names",
+            "description",
+            "vendor",
+            "kle",
+            "category",
+            "licence_model",
+            "lifecycle",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class SystemUsageSerializer(VersionedSerializer):
@@ -39,9 +75,22 @@ class SystemUsageSerializer(VersionedSerializer):
 
     class Meta:
         model = SystemUsage
-        fields = ["id", "owner", "system", "local_name", "lifecycle", "user_count", "responsible_unit",
-                  "business_critical", "main_contract", "notes", "internal", "version", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "owner",
+            "system",
+            "local_name",
+            "lifecycle",
+            "user_count",
+            "responsible_unit",
+            "business_critical",
+            "main_contract",
+            "notes",
+            "internal",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class DeadlineSerializer(serializers.Serializer):
@@ -53,21 +102,59 @@ class DeadlineSerializer(serializers.Serializer):
 
 class ContractSerializer(VersionedSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all())
-    co_owners = serializers.PrimaryKeyRelatedField(many=True, queryset=Municipality.objects.all(), required=False)
+    co_owners = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Municipality.objects.all(), required=False
+    )
     municipality_code = serializers.CharField(source="owner.municipality.code", read_only=True)
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
         model = Contract
-        fields = ["id", "owner", "municipality_code", "co_owners", "vendor", "systems", "name",
-                  "contract_number", "contract_type", "procurement_form", "concluded", "valid_from",
-                  "expiration", "irrevocable_until", "notice_months", "notice_to_end_of", "option_count",
-                  "option_months", "options_used", "terminated_on", "annual_value", "total_value",
-                  "responsible", "notes", "internal", "current_end", "ends_on", "latest_end",
-                  "notice_deadline", "option_decision", "retender_start", "deadlines", "version",
-                  "created_at", "updated_at"]
-        read_only_fields = ["current_end", "ends_on", "latest_end", "notice_deadline", "option_decision",
-                            "retender_start"]
+        fields = [
+            "id",
+            "owner",
+            "municipality_code",
+            "co_owners",
+            "vendor",
+            "systems",
+            "name",
+            "contract_number",
+            "contract_type",
+            "procurement_form",
+            "concluded",
+            "valid_from",
+            "expiration",
+            "irrevocable_until",
+            "notice_months",
+            "notice_to_end_of",
+            "option_count",
+            "option_months",
+            "options_used",
+            "terminated_on",
+            "annual_value",
+            "total_value",
+            "responsible",
+            "notes",
+            "internal",
+            "current_end",
+            "ends_on",
+            "latest_end",
+            "notice_deadline",
+            "option_decision",
+            "retender_start",
+            "deadlines",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "current_end",
+            "ends_on",
+            "latest_end",
+            "notice_deadline",
+            "option_decision",
+            "retender_start",
+        ]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, obj):
@@ -76,7 +163,12 @@ class ContractSerializer(VersionedSerializer):
 
         today = timezone.localdate()
         return [
-            {"kind": row.kind, "date": row.date, "rule": row.kind, "explanation": str(row.kind_label)}
+            {
+                "kind": row.kind,
+                "date": row.date,
+                "rule": row.kind,
+                "explanation": str(row.kind_label),
+            }
             for row in services.deadline_rows([obj], today, None)
         ]
 
@@ -89,7 +181,10 @@ class VendorViewSet(ModelViewSet):
     def check_create(self, data):
         from rest_framework.exceptions import PermissionDenied
 
-        if not Vendor.objects.editable_by(self.request.user).exists() and not self.request.user.is_superuser:
+        if (
+            not Vendor.objects.editable_by(self.request.user).exists()
+            and not self.request.user.is_superuser
+        ):
             from samdigi.core.access import scope_for
 
             if not scope_for(self.request.user).editing_owner_ids:
@@ -118,7 +213,10 @@ class ItSystemViewSet(ModelViewSet):
         from samdigi.core.access import scope_for
 
         scope = scope_for(self.request.user)
-        if not scope.is_superuser and data["owner"].pk not in scope.associations_edited_through_members():
+        if (
+            not scope.is_superuser
+            and data["owner"].pk not in scope.associations_edited_through_members()
+        ):
             raise PermissionDenied()
 
 

@@ -47,11 +47,18 @@ def events_from_rows(rows):
         contract = row.contract
         summary = f"{row.kind_label}: {contract.name} ({contract.owner.name})"
         description = _("Contract %(name)s with %(vendor)s. %(kind)s on %(date)s.") % {
-            "name": contract.name, "vendor": contract.vendor.name, "kind": row.kind_label,
+            "name": contract.name,
+            "vendor": contract.vendor.name,
+            "kind": row.kind_label,
             "date": row.date.isoformat(),
         }
-        yield CalendarEvent(uid=row.uid, date=row.date, summary=summary, description=description,
-                            url=f"{site}{contract.get_absolute_url()}")
+        yield CalendarEvent(
+            uid=row.uid,
+            date=row.date,
+            summary=summary,
+            description=description,
+            url=f"{site}{contract.get_absolute_url()}",
+        )
 
 
 def ical_for(rows, name, extra_events=()) -> bytes:
@@ -96,10 +103,26 @@ def contract_timeline(contract, today, width=900):
     named = [
         (Contract._meta.get_field("concluded").verbose_name, contract.concluded, "start"),
         (Contract._meta.get_field("valid_from").verbose_name, contract.valid_from, "start"),
-        (Contract._meta.get_field("irrevocable_until").verbose_name, contract.irrevocable_until, "info"),
-        (Contract._meta.get_field("retender_start").verbose_name, contract.retender_start, "deadline"),
-        (Contract._meta.get_field("option_decision").verbose_name, contract.option_decision, "deadline"),
-        (Contract._meta.get_field("notice_deadline").verbose_name, contract.notice_deadline, "deadline"),
+        (
+            Contract._meta.get_field("irrevocable_until").verbose_name,
+            contract.irrevocable_until,
+            "info",
+        ),
+        (
+            Contract._meta.get_field("retender_start").verbose_name,
+            contract.retender_start,
+            "deadline",
+        ),
+        (
+            Contract._meta.get_field("option_decision").verbose_name,
+            contract.option_decision,
+            "deadline",
+        ),
+        (
+            Contract._meta.get_field("notice_deadline").verbose_name,
+            contract.notice_deadline,
+            "deadline",
+        ),
         (Contract._meta.get_field("terminated_on").verbose_name, contract.terminated_on, "info"),
         (Contract._meta.get_field("ends_on").verbose_name, contract.ends_on, "end"),
         (Contract._meta.get_field("latest_end").verbose_name, contract.latest_end, "info"),
@@ -116,12 +139,22 @@ def contract_timeline(contract, today, width=900):
     for index, (label, day, kind) in enumerate(sorted(points, key=lambda p: p[1])):
         x = margin + (width - 2 * margin) * (day - first).days / span
         result.append(TimelinePoint(label, day, round(x, 1), kind, label_y=30 + 16 * (index % 4)))
-    return {"points": result, "width": width, "height": 110, "line_y": 18, "x0": margin, "x1": width - margin}
+    return {
+        "points": result,
+        "width": width,
+        "height": 110,
+        "line_y": 18,
+        "x0": margin,
+        "x1": width - margin,
+    }
 
 
 def export_deadlines(rows, fmt):
     headers = [_("Date"), _("Kind"), _("Contract"), _("Municipality"), _("Vendor")]
-    values = [[r.date, r.kind_label, r.contract.name, r.contract.owner.name, r.contract.vendor.name] for r in rows]
+    values = [
+        [r.date, r.kind_label, r.contract.name, r.contract.owner.name, r.contract.vendor.name]
+        for r in rows
+    ]
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="deadlines.csv"'
@@ -129,7 +162,9 @@ def export_deadlines(rows, fmt):
         writer = csv.writer(response, delimiter=";")
         writer.writerow([str(h) for h in headers])
         for row in values:
-            writer.writerow([v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row])
+            writer.writerow(
+                [v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row]
+            )
         return response
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("deadlines")
@@ -138,7 +173,9 @@ def export_deadlines(rows, fmt):
         sheet.append([v if isinstance(v, datetime.date) else str(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = 'attachment; filename="deadlines.xlsx"'
     return response

@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from samdigi.core.demo import demo_seeder
 from samdigi.landscape.cvr import cvr_check_digit
-from samdigi.landscape.models import Contract, ItSystem, KleClass, ReminderSubscription, SystemUsage, Vendor
+from samdigi.landscape.models import (
+    Contract,
+    ItSystem,
+    KleClass,
+    ReminderSubscription,
+    SystemUsage,
+    Vendor,
+)
 from samdigi.organizations.models import Association, Municipality
 
 
@@ -65,34 +72,62 @@ def seed(stdout) -> int:
     created = 0
     vendors = []
     for name, seed_number, _note in VENDORS:
-        vendor, new = Vendor.objects.get_or_create(name=name, defaults={"cvr": demo_cvr(seed_number)})
+        vendor, new = Vendor.objects.get_or_create(
+            name=name, defaults={"cvr": demo_cvr(seed_number)}
+        )
         vendors.append(vendor)
         created += new
     systems = {}
     for name, vendor_index, kle_numbers, category, licence in SYSTEMS:
         system, new = ItSystem.objects.get_or_create(
-            owner=association, name=name,
-            defaults={"vendor": vendors[vendor_index], "category": category, "licence_model": licence},
+            owner=association,
+            name=name,
+            defaults={
+                "vendor": vendors[vendor_index],
+                "category": category,
+                "licence_model": licence,
+            },
         )
         if new:
             system.kle.set(KleClass.objects.filter(number__in=kle_numbers))
         systems[name] = system
         created += new
-    for index, (municipality_name, system_name, expiration, options, months, used, notice, annual) in enumerate(CONTRACTS):
+    for index, (
+        municipality_name,
+        system_name,
+        expiration,
+        options,
+        months,
+        used,
+        notice,
+        annual,
+    ) in enumerate(CONTRACTS):
         municipality = Municipality.objects.get(name=municipality_name)
         system = systems[system_name]
         term_years = 4
         contract, new = Contract.objects.get_or_create(
-            owner=municipality, contract_number=f"DEMO-{index + 1:03d}",
+            owner=municipality,
+            contract_number=f"DEMO-{index + 1:03d}",
             defaults={
                 "name": f"{system_name} – {municipality_name}",
-                "vendor": system.vendor, "contract_type": "saas" if system.licence_model == "saas" else "licence",
-                "procurement_form": "open" if Decimal(annual) * term_years > Decimal("1700000") else "national",
-                "concluded": expiration.replace(year=expiration.year - term_years) - datetime.timedelta(days=30),
-                "valid_from": expiration.replace(year=expiration.year - term_years, day=1) if expiration.day > 28 else expiration.replace(year=expiration.year - term_years),
-                "expiration": expiration, "option_count": options, "option_months": months,
-                "options_used": used, "notice_months": notice, "notice_to_end_of": "month",
-                "annual_value": Decimal(annual), "total_value": Decimal(annual) * term_years,
+                "vendor": system.vendor,
+                "contract_type": "saas" if system.licence_model == "saas" else "licence",
+                "procurement_form": "open"
+                if Decimal(annual) * term_years > Decimal("1700000")
+                else "national",
+                "concluded": expiration.replace(year=expiration.year - term_years)
+                - datetime.timedelta(days=30),
+                "valid_from": expiration.replace(year=expiration.year - term_years, day=1)
+                if expiration.day > 28
+                else expiration.replace(year=expiration.year - term_years),
+                "expiration": expiration,
+                "option_count": options,
+                "option_months": months,
+                "options_used": used,
+                "notice_months": notice,
+                "notice_to_end_of": "month",
+                "annual_value": Decimal(annual),
+                "total_value": Decimal(annual) * term_years,
                 "responsible": "Kontraktansvarlig, " + municipality_name,
             },
         )
@@ -100,15 +135,27 @@ def seed(stdout) -> int:
             contract.systems.set([system])
             created += 1
         SystemUsage.objects.get_or_create(
-            owner=municipality, system=system,
-            defaults={"main_contract": contract, "lifecycle": "in_operation", "user_count": 150 + index * 40,
-                      "business_critical": system.category in ("ESDH", "Omsorgssystem")},
+            owner=municipality,
+            system=system,
+            defaults={
+                "main_contract": contract,
+                "lifecycle": "in_operation",
+                "user_count": 150 + index * 40,
+                "business_critical": system.category in ("ESDH", "Omsorgssystem"),
+            },
         )
     roskilde = Municipality.objects.get(name="Roskilde")
     _contract, new = Contract.objects.get_or_create(
-        owner=roskilde, contract_number="DEMO-INT-1",
-        defaults={"name": "Forhandling om ny lønaftale (intern)", "vendor": vendors[1], "internal": True,
-                  "expiration": datetime.date(2027, 2, 28), "notice_months": 3, "annual_value": Decimal("500000.00")},
+        owner=roskilde,
+        contract_number="DEMO-INT-1",
+        defaults={
+            "name": "Forhandling om ny lønaftale (intern)",
+            "vendor": vendors[1],
+            "internal": True,
+            "expiration": datetime.date(2027, 2, 28),
+            "notice_months": 3,
+            "annual_value": Decimal("500000.00"),
+        },
     )
     created += new
     from django.contrib.auth import get_user_model

@@ -25,7 +25,9 @@ class VendorFilterSet(SearchFilterSet):
 
 class KleClassFilterSet(SearchFilterSet):
     search_fields = ("number", "title")
-    retired = django_filters.BooleanFilter(field_name="retired", lookup_expr="isnull", exclude=True, label=_("retired"))
+    retired = django_filters.BooleanFilter(
+        field_name="retired", lookup_expr="isnull", exclude=True, label=_("retired")
+    )
 
     class Meta:
         model = KleClass
@@ -47,7 +49,9 @@ class ItSystemFilterSet(SearchFilterSet):
 
 class SystemUsageFilterSet(SearchFilterSet):
     search_fields = ("local_name", "system__name")
-    owner = django_filters.ModelChoiceFilter(queryset=Municipality.objects.all(), label=_("municipality"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Municipality.objects.all(), label=_("municipality")
+    )
 
     class Meta:
         model = SystemUsage
@@ -56,13 +60,27 @@ class SystemUsageFilterSet(SearchFilterSet):
 
 class ContractFilterSet(SearchFilterSet):
     search_fields = ("name", "contract_number", "vendor__name")
-    owner = django_filters.ModelChoiceFilter(queryset=Municipality.objects.all(), label=_("municipality"))
-    procurement_form = django_filters.ChoiceFilter(choices=ProcurementProcedure.choices, label=_("procurement form"))
-    ends_before = django_filters.DateFilter(field_name="ends_on", lookup_expr="lte", label=_("ends on or before"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Municipality.objects.all(), label=_("municipality")
+    )
+    procurement_form = django_filters.ChoiceFilter(
+        choices=ProcurementProcedure.choices, label=_("procurement form")
+    )
+    ends_before = django_filters.DateFilter(
+        field_name="ends_on", lookup_expr="lte", label=_("ends on or before")
+    )
     retender_before = django_filters.DateFilter(
         field_name="retender_start", lookup_expr="lte", label=_("re-tender starts on or before")
     )
 
     class Meta:
         model = Contract
-        fields = ["q", "owner", "vendor", "contract_type", "procurement_form", "ends_before", "retender_before"]
+        fields = [
+            "q",
+            "owner",
+            "vendor",
+            "contract_type",
+            "procurement_form",
+            "ends_before",
+            "retender_before",
+        ]

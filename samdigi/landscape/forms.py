@@ -27,8 +27,17 @@ class VendorForm(VersionedModelForm):
 class ItSystemForm(VersionedModelForm):
     class Meta:
         model = ItSystem
-        fields = ["owner", "name", "previous_names", "description", "vendor", "kle", "category",
-                  "licence_model", "lifecycle"]
+        fields = [
+            "owner",
+            "name",
+            "previous_names",
+            "description",
+            "vendor",
+            "kle",
+            "category",
+            "licence_model",
+            "lifecycle",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,26 +55,67 @@ class ItSystemForm(VersionedModelForm):
 class SystemUsageForm(VersionedModelForm):
     class Meta:
         model = SystemUsage
-        fields = ["owner", "system", "local_name", "lifecycle", "user_count", "responsible_unit",
-                  "business_critical", "main_contract", "notes", "internal"]
+        fields = [
+            "owner",
+            "system",
+            "local_name",
+            "lifecycle",
+            "user_count",
+            "responsible_unit",
+            "business_critical",
+            "main_contract",
+            "notes",
+            "internal",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].label = _("municipality")
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
-        self.fields["responsible_unit"].queryset = Unit.objects.visible_to(self.user).select_related("owner")
+        self.fields["responsible_unit"].queryset = Unit.objects.visible_to(
+            self.user
+        ).select_related("owner")
         self.fields["main_contract"].queryset = Contract.objects.visible_to(self.user)
 
 
 class ContractForm(VersionedModelForm):
     class Meta:
         model = Contract
-        fields = ["owner", "co_owners", "vendor", "systems", "name", "contract_number", "contract_type",
-                  "procurement_form", "concluded", "valid_from", "expiration", "irrevocable_until",
-                  "notice_months", "notice_to_end_of", "option_count", "option_months", "options_used",
-                  "terminated_on", "annual_value", "total_value", "responsible", "notes", "internal"]
-        widgets = {name: DateInput() for name in
-                   ("concluded", "valid_from", "expiration", "irrevocable_until", "terminated_on")}
+        fields = [
+            "owner",
+            "co_owners",
+            "vendor",
+            "systems",
+            "name",
+            "contract_number",
+            "contract_type",
+            "procurement_form",
+            "concluded",
+            "valid_from",
+            "expiration",
+            "irrevocable_until",
+            "notice_months",
+            "notice_to_end_of",
+            "option_count",
+            "option_months",
+            "options_used",
+            "terminated_on",
+            "annual_value",
+            "total_value",
+            "responsible",
+            "notes",
+            "internal",
+        ]
+        widgets = {
+            name: DateInput()
+            for name in (
+                "concluded",
+                "valid_from",
+                "expiration",
+                "irrevocable_until",
+                "terminated_on",
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,11 +142,18 @@ class DaysAheadField(forms.CharField):
     def to_python(self, value):
         text = super().to_python(value)
         try:
-            days = sorted({int(part) for part in text.replace(";", ",").split(",") if part.strip()}, reverse=True)
+            days = sorted(
+                {int(part) for part in text.replace(";", ",").split(",") if part.strip()},
+                reverse=True,
+            )
         except ValueError as error:
-            raise forms.ValidationError(_("Write whole numbers of days separated by commas, e.g. 180, 90, 30.")) from error
+            raise forms.ValidationError(
+                _("Write whole numbers of days separated by commas, e.g. 180, 90, 30.")
+            ) from error
         if not days or any(d < 0 or d > 730 for d in days):
-            raise forms.ValidationError(_("Give between one and several numbers of days from 0 to 730."))
+            raise forms.ValidationError(
+                _("Give between one and several numbers of days from 0 to 730.")
+            )
         return days
 
 
@@ -119,7 +176,9 @@ class ReminderSubscriptionForm(VersionedModelForm):
         scope = scope_for(self.user)
         users = get_user_model().objects.filter(is_active=True)
         if not scope.is_superuser:
-            users = users.filter(memberships__organization_id__in=scope.editing_owner_ids).distinct()
+            users = users.filter(
+                memberships__organization_id__in=scope.editing_owner_ids
+            ).distinct()
         self.fields["user"].queryset = users.order_by("username")
 
     def clean(self):
@@ -160,9 +219,12 @@ class ImportForm(forms.Form):
         ("contracts", _("contracts")),
     ]
     kind = forms.ChoiceField(label=_("what the file contains"), choices=KINDS)
-    file = forms.FileField(label=_("file"), help_text=_("CSV (comma or semicolon) or XLSX, first sheet."))
+    file = forms.FileField(
+        label=_("file"), help_text=_("CSV (comma or semicolon) or XLSX, first sheet.")
+    )
     create_missing = forms.BooleanField(
-        label=_("create unknown vendors and systems"), required=False,
+        label=_("create unknown vendors and systems"),
+        required=False,
         help_text=_("Otherwise a row naming an unknown vendor or system is reported as an error."),
     )
     commit = forms.BooleanField(required=False, widget=forms.HiddenInput)

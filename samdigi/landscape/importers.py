@@ -27,9 +27,14 @@ class LandscapeImporter(Importer):
         text = text.strip()
         if not text:
             return ""
-        found = Municipality.objects.filter(Q(code=text.zfill(3)) | Q(name__iexact=text.removesuffix(" Kommune"))).first()
+        found = Municipality.objects.filter(
+            Q(code=text.zfill(3)) | Q(name__iexact=text.removesuffix(" Kommune"))
+        ).first()
         if found is None:
-            raise ValueError(_("unknown municipality “%(text)s” (give its name or 3-digit code)") % {"text": text})
+            raise ValueError(
+                _("unknown municipality “%(text)s” (give its name or 3-digit code)")
+                % {"text": text}
+            )
         return found.pk
 
     def resolve_owner(self, text):
@@ -47,12 +52,16 @@ class LandscapeImporter(Importer):
         if vendor is None:
             if not self.create_missing:
                 raise ValueError(
-                    _("unknown vendor “%(text)s”; tick “create unknown vendors and systems” to create it")
+                    _(
+                        "unknown vendor “%(text)s”; tick “create unknown vendors and systems” to create it"
+                    )
                     % {"text": text}
                 )
             vendor = Vendor.objects.create(
-                name=text, cvr=digits if len(digits) == 8 and is_valid_cvr(digits) else None,
-                created_by=self.user, updated_by=self.user,
+                name=text,
+                cvr=digits if len(digits) == 8 and is_valid_cvr(digits) else None,
+                created_by=self.user,
+                updated_by=self.user,
             )
         return vendor.pk
 
@@ -71,14 +80,18 @@ class LandscapeImporter(Importer):
         if system is None:
             if not self.create_missing:
                 raise ValueError(
-                    _("unknown IT system “%(text)s”; tick “create unknown vendors and systems” to create it")
+                    _(
+                        "unknown IT system “%(text)s”; tick “create unknown vendors and systems” to create it"
+                    )
                     % {"text": text}
                 )
             editable = scope_for(self.user).associations_edited_through_members()
             owner = Association.objects.filter(pk__in=editable).order_by("pk").first()
             if owner is None:
                 raise ValueError(_("you may not add systems to any catalogue"))
-            system = ItSystem.objects.create(owner=owner, name=text.strip(), created_by=self.user, updated_by=self.user)
+            system = ItSystem.objects.create(
+                owner=owner, name=text.strip(), created_by=self.user, updated_by=self.user
+            )
         return system.pk
 
     def resolve_systems(self, text):
@@ -133,7 +146,9 @@ class ItSystemImporter(LandscapeImporter):
         if not text:
             owner = Association.objects.filter(pk__in=editable).order_by("pk").first()
             return owner.pk if owner else ""
-        owner = Association.objects.filter(Q(name__iexact=text) | Q(short_name__iexact=text)).first()
+        owner = Association.objects.filter(
+            Q(name__iexact=text) | Q(short_name__iexact=text)
+        ).first()
         if owner is None:
             raise ValueError(_("unknown association “%(text)s”") % {"text": text})
         return owner.pk
@@ -143,13 +158,17 @@ class ItSystemImporter(LandscapeImporter):
         found = dict(KleClass.objects.filter(number__in=numbers).values_list("number", "pk"))
         missing = [n for n in numbers if n not in found]
         if missing:
-            raise ValueError(_("unknown KLE number(s): %(numbers)s") % {"numbers": ", ".join(missing)})
+            raise ValueError(
+                _("unknown KLE number(s): %(numbers)s") % {"numbers": ", ".join(missing)}
+            )
         return [found[n] for n in numbers]
 
     def find_existing(self, data):
         if not data.get("owner"):
             return None
-        return ItSystem.objects.filter(owner_id=data["owner"], name__iexact=str(data.get("name", "")).strip()).first()
+        return ItSystem.objects.filter(
+            owner_id=data["owner"], name__iexact=str(data.get("name", "")).strip()
+        ).first()
 
 
 class SystemUsageImporter(LandscapeImporter):
@@ -172,7 +191,11 @@ class SystemUsageImporter(LandscapeImporter):
     def resolve_responsible_unit(self, text):
         if not text.strip():
             return ""
-        unit = Unit.objects.visible_to(self.user).filter(owner_id=self.current.get("owner"), name__iexact=text.strip()).first()
+        unit = (
+            Unit.objects.visible_to(self.user)
+            .filter(owner_id=self.current.get("owner"), name__iexact=text.strip())
+            .first()
+        )
         if unit is None:
             raise ValueError(_("the municipality has no unit called “%(text)s”") % {"text": text})
         return unit.pk
@@ -180,11 +203,18 @@ class SystemUsageImporter(LandscapeImporter):
     def resolve_main_contract(self, text):
         if not text.strip():
             return ""
-        contract = Contract.objects.visible_to(self.user).filter(
-            Q(name__iexact=text.strip()) | Q(contract_number__iexact=text.strip()), owner_id=self.current.get("owner")
-        ).first()
+        contract = (
+            Contract.objects.visible_to(self.user)
+            .filter(
+                Q(name__iexact=text.strip()) | Q(contract_number__iexact=text.strip()),
+                owner_id=self.current.get("owner"),
+            )
+            .first()
+        )
         if contract is None:
-            raise ValueError(_("the municipality has no contract called “%(text)s”") % {"text": text})
+            raise ValueError(
+                _("the municipality has no contract called “%(text)s”") % {"text": text}
+            )
         return contract.pk
 
     def find_existing(self, data):
@@ -241,7 +271,9 @@ class ContractImporter(LandscapeImporter):
         queryset = Contract.objects.filter(owner_id=data["owner"])
         if number:
             return queryset.filter(contract_number__iexact=number).first()
-        return queryset.filter(name__iexact=str(data.get("name", "")).strip(), contract_number="").first()
+        return queryset.filter(
+            name__iexact=str(data.get("name", "")).strip(), contract_number=""
+        ).first()
 
 
 IMPORTERS = {

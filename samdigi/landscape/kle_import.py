@@ -35,8 +35,12 @@ def import_kle(fileobj, today=None) -> KleImportReport:
             row = existing.get(entry.number) or (by_uuid.get(entry.uuid) if entry.uuid else None)
             parent = existing.get(entry.parent_number) if entry.parent_number else None
             values = {
-                "number": entry.number, "title": entry.title[:300], "level": entry.level,
-                "parent": parent, "uuid": entry.uuid or "", "guidance": entry.guidance or "",
+                "number": entry.number,
+                "title": entry.title[:300],
+                "level": entry.level,
+                "parent": parent,
+                "uuid": entry.uuid or "",
+                "guidance": entry.guidance or "",
                 "retired": entry.retired,
             }
             if row is None:

@@ -678,6 +678,9 @@ class SentReminder(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.deadline} ({self.days_ahead})"
+
 
 def new_feed_secret() -> str:
     return secrets.token_urlsafe(32)

@@ -19,7 +19,9 @@ from samdigi.landscape.models import Contract, ReminderSubscription, SentReminde
 
 def due_reminders(today):
     """(user, [(row, days_ahead)]) for every person with something due today."""
-    subscriptions = ReminderSubscription.objects.filter(active=True, user__is_active=True).select_related("user", "owner")
+    subscriptions = ReminderSubscription.objects.filter(
+        active=True, user__is_active=True
+    ).select_related("user", "owner")
     per_user = defaultdict(list)
     horizon = max((max(s.days_ahead) for s in subscriptions if s.days_ahead), default=0)
     if not horizon:
@@ -27,15 +29,21 @@ def due_reminders(today):
     contracts_by_owner = defaultdict(list)
     owners = {s.owner_id for s in subscriptions}
     window_end = today + timezone.timedelta(days=horizon)
-    for contract in Contract.objects.filter(owner__in=owners).filter(
-        services.range_q(today, window_end)
-    ).select_related("owner", "vendor"):
+    for contract in (
+        Contract.objects.filter(owner__in=owners)
+        .filter(services.range_q(today, window_end))
+        .select_related("owner", "vendor")
+    ):
         contracts_by_owner[contract.owner_id].append(contract)
     already = set(
-        SentReminder.objects.filter(deadline__gte=today).values_list("user_id", "contract_id", "kind", "deadline", "days_ahead")
+        SentReminder.objects.filter(deadline__gte=today).values_list(
+            "user_id", "contract_id", "kind", "deadline", "days_ahead"
+        )
     )
     for subscription in subscriptions:
-        rows = services.deadline_rows(contracts_by_owner[subscription.owner_id], today, window_end, subscription.kinds)
+        rows = services.deadline_rows(
+            contracts_by_owner[subscription.owner_id], today, window_end, subscription.kinds
+        )
         for row in rows:
             days_left = (row.date - today).days
             # The smallest threshold already reached: 30 days before, not also 90 and 180 again.
@@ -62,16 +70,27 @@ def send_reminders(today=None) -> int:
             try:
                 for row, days_ahead in items:
                     SentReminder.objects.create(
-                        user=user, contract=row.contract, kind=row.kind, deadline=row.date, days_ahead=days_ahead
+                        user=user,
+                        contract=row.contract,
+                        kind=row.kind,
+                        deadline=row.date,
+                        days_ahead=days_ahead,
                     )
             except IntegrityError:
                 # Another run got there first: it sends this digest, not us.
                 continue
             with translation.override(settings.LANGUAGE_CODE):
-                context = {"user": user, "items": items, "today": today, "site": settings.SITE_URL.rstrip("/")}
+                context = {
+                    "user": user,
+                    "items": items,
+                    "today": today,
+                    "site": settings.SITE_URL.rstrip("/"),
+                }
                 subject = render_to_string("landscape/reminder_subject.txt", context).strip()
                 body = render_to_string("landscape/reminder_email.txt", context)
-            message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            message = EmailMultiAlternatives(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]
+            )
             message.send()
             sent += 1
     return sent

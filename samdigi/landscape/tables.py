@@ -100,7 +100,9 @@ class ReminderSubscriptionTable(Table):
     user = Column("user.username", label=_("recipient"), link=True)
     owner = Column("owner.name", label=_("municipality"))
     kinds = Column("kinds", order_by=None, formatter=lambda v: ", ".join(v or []))
-    days_ahead = Column("days_ahead", order_by=None, formatter=lambda v: ", ".join(str(d) for d in v or []))
+    days_ahead = Column(
+        "days_ahead", order_by=None, formatter=lambda v: ", ".join(str(d) for d in v or [])
+    )
     active = Column("active")
 
 

@@ -50,7 +50,9 @@ class VendorDetailView(ObjectDetailView):
     def get_extra_context(self, obj, tab):
         return {
             "systems": ItSystem.objects.visible_to(self.request.user).filter(vendor=obj),
-            "contracts": Contract.objects.visible_to(self.request.user).filter(vendor=obj).select_related("owner"),
+            "contracts": Contract.objects.visible_to(self.request.user)
+            .filter(vendor=obj)
+            .select_related("owner"),
         }
 
 
@@ -72,14 +74,20 @@ class KleClassDetailView(ObjectDetailView):
     def get_extra_context(self, obj, tab):
         return {
             "children": obj.children.order_by("number"),
-            "systems": ItSystem.objects.visible_to(self.request.user).filter(kle__number__startswith=obj.number).distinct(),
+            "systems": ItSystem.objects.visible_to(self.request.user)
+            .filter(kle__number__startswith=obj.number)
+            .distinct(),
         }
 
 
 class ItSystemListView(ObjectListView):
     table_class = tables.ItSystemTable
     filterset_class = filters.ItSystemFilterSet
-    creatable = classmethod(lambda cls, user: bool(scope_for(user).associations_edited_through_members()) or user.is_superuser)
+    creatable = classmethod(
+        lambda cls, user: (
+            bool(scope_for(user).associations_edited_through_members()) or user.is_superuser
+        )
+    )
 
 
 class ItSystemDetailView(ObjectDetailView):
@@ -89,12 +97,16 @@ class ItSystemDetailView(ObjectDetailView):
         # Who in the association uses the system and when their contracts end: the view that makes
         # joint work visible. Internal usages and contracts stay hidden outside their municipality.
         usages = (
-            SystemUsage.objects.visible_to(self.request.user).filter(system=obj)
-            .select_related("owner", "main_contract").order_by("owner__name")
+            SystemUsage.objects.visible_to(self.request.user)
+            .filter(system=obj)
+            .select_related("owner", "main_contract")
+            .order_by("owner__name")
         )
         contracts = (
-            Contract.objects.visible_to(self.request.user).filter(systems=obj)
-            .select_related("owner", "vendor").order_by("ends_on", "owner__name")
+            Contract.objects.visible_to(self.request.user)
+            .filter(systems=obj)
+            .select_related("owner", "vendor")
+            .order_by("ends_on", "owner__name")
         )
         return {"usages": usages, "contracts": contracts}
 
@@ -145,8 +157,13 @@ class ContractDetailView(ObjectDetailView):
             "timeline": calendar.contract_timeline(obj, today),
             "co_owners": obj.co_owners.all(),
             "systems": obj.systems.all(),
-            "unnoticed": bool(obj.notice_deadline and obj.notice_deadline < today and not obj.terminated_on
-                              and obj.current_end and obj.current_end >= today),
+            "unnoticed": bool(
+                obj.notice_deadline
+                and obj.notice_deadline < today
+                and not obj.terminated_on
+                and obj.current_end
+                and obj.current_end >= today
+            ),
         }
 
 
@@ -201,10 +218,20 @@ class LeadTimeEditView(ObjectEditView):
 
     def after_save(self, instance, created):
         # Stored re-tender starts depend on the lead time: recompute the members' contracts.
-        members = AssociationMember.objects.filter(current_membership_q(), association=instance.association)
+        members = AssociationMember.objects.filter(
+            current_membership_q(), association=instance.association
+        )
         for contract in Contract.objects.filter(owner__in=members.values("municipality_id")):
-            contract.save(update_fields=["retender_start", "current_end", "ends_on", "latest_end",
-                                         "notice_deadline", "option_decision"])
+            contract.save(
+                update_fields=[
+                    "retender_start",
+                    "current_end",
+                    "ends_on",
+                    "latest_end",
+                    "notice_deadline",
+                    "option_decision",
+                ]
+            )
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -228,12 +255,16 @@ def deadline_list(request):
         contracts = contracts.filter(owner=municipality)
     elif request.GET.get("association"):
         try:
-            association = Association.objects.visible_to(request.user).get(pk=request.GET["association"])
+            association = Association.objects.visible_to(request.user).get(
+                pk=request.GET["association"]
+            )
         except (Association.DoesNotExist, ValueError) as error:
             raise Http404 from error
         members = AssociationMember.objects.filter(current_membership_q(), association=association)
         contracts = contracts.filter(owner__in=members.values("municipality_id"))
-    rows = services.deadline_rows(contracts.filter(services.range_q(today, end, kinds)), today, end, kinds)
+    rows = services.deadline_rows(
+        contracts.filter(services.range_q(today, end, kinds)), today, end, kinds
+    )
     warnings = list(contracts.filter(services.unnoticed_q(today)).order_by("notice_deadline"))
     scope = scope_for(request.user)
     context = {
@@ -244,8 +275,11 @@ def deadline_list(request):
         "selected_kinds": kinds or [],
         "municipality": municipality,
         "association": association,
-        "municipalities": Municipality.objects.filter(pk__in=scope.own_municipality_ids | scope.peer_municipality_ids)
-        if not scope.is_superuser else Municipality.objects.all(),
+        "municipalities": Municipality.objects.filter(
+            pk__in=scope.own_municipality_ids | scope.peer_municipality_ids
+        )
+        if not scope.is_superuser
+        else Municipality.objects.all(),
         "associations": Association.objects.visible_to(request.user),
         "today": today,
     }
@@ -261,11 +295,19 @@ def deadline_list(request):
 def calendar_page(request):
     feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
     scope = scope_for(request.user)
-    return render(request, "landscape/calendar.html", {
-        "feed": feed,
-        "feed_url": request.build_absolute_uri(reverse("landscape:calendar_feed", args=[feed.secret])),
-        "municipalities": Municipality.objects.filter(pk__in=scope.own_municipality_ids | scope.peer_municipality_ids),
-    })
+    return render(
+        request,
+        "landscape/calendar.html",
+        {
+            "feed": feed,
+            "feed_url": request.build_absolute_uri(
+                reverse("landscape:calendar_feed", args=[feed.secret])
+            ),
+            "municipalities": Municipality.objects.filter(
+                pk__in=scope.own_municipality_ids | scope.peer_municipality_ids
+            ),
+        },
+    )
 
 
 @login_required
@@ -324,9 +366,13 @@ def contract_attachment_upload(request, pk):
     from django.contrib.contenttypes.models import ContentType
 
     Attachment.objects.create(
-        content_type=ContentType.objects.get_for_model(Contract), object_id=str(contract.pk),
-        title=form.cleaned_data["title"], file=uploaded, size=uploaded.size,
-        media_type=form.media_type, uploaded_by=request.user,
+        content_type=ContentType.objects.get_for_model(Contract),
+        object_id=str(contract.pk),
+        title=form.cleaned_data["title"],
+        file=uploaded,
+        size=uploaded.size,
+        media_type=form.media_type,
+        uploaded_by=request.user,
     )
     messages.success(request, _("The document was added."))
     return HttpResponseRedirect(reverse("landscape:contract_tab", args=[pk, "documents"]))
@@ -338,8 +384,12 @@ def attachment_download(request, pk):
     model = attachment.content_type.model_class()
     if not model._default_manager.visible_to(request.user).filter(pk=attachment.object_id).exists():
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=Path(attachment.file.name).name, content_type=attachment.media_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=Path(attachment.file.name).name,
+        content_type=attachment.media_type,
+    )
     return response
 
 
@@ -373,14 +423,22 @@ def import_view(request):
             staged = _staging_dir() / f"{token}{suffix}"
             staged.write_bytes(uploaded.read())
             uploaded.seek(0)
-            importer = IMPORTERS[form.cleaned_data["kind"]](request.user, form.cleaned_data["create_missing"])
+            importer = IMPORTERS[form.cleaned_data["kind"]](
+                request.user, form.cleaned_data["create_missing"]
+            )
             result = importer.run(uploaded, commit=False)
             request.session[f"import-{token}"] = {
-                "kind": form.cleaned_data["kind"], "create_missing": form.cleaned_data["create_missing"],
+                "kind": form.cleaned_data["kind"],
+                "create_missing": form.cleaned_data["create_missing"],
                 "file": staged.name,
             }
     status = 400 if result is not None and not result.ok else 200
-    return render(request, "landscape/import.html", {"form": form, "result": result, "token": token}, status=status)
+    return render(
+        request,
+        "landscape/import.html",
+        {"form": form, "result": result, "token": token},
+        status=status,
+    )
 
 
 def _commit_staged(request, token):
@@ -398,8 +456,16 @@ def _commit_staged(request, token):
         result = importer.run(uploaded, commit=True)
     path.unlink(missing_ok=True)
     if result.committed:
-        messages.success(request, _("Imported: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.") % {
-            "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+        messages.success(
+            request,
+            _("Imported: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
         return HttpResponseRedirect(reverse("landscape:import"))
     form = forms.ImportForm(initial={"kind": staged["kind"]})
-    return render(request, "landscape/import.html", {"form": form, "result": result, "token": None}, status=400)
+    return render(
+        request,
+        "landscape/import.html",
+        {"form": form, "result": result, "token": None},
+        status=400,
+    )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -354,6 +355,9 @@ class _Candidate:
         self.plan: MemberPlan | None = None
 
 
+_by_municipality = operator.attrgetter("muni", "cid")
+
+
 @dataclass
 class _RawGroup:
     key: str
@@ -582,13 +586,10 @@ def _find(
             continue
         step = info.option_months
         usable = info.options_remaining if step > 0 else 0
-        if usable > 0:
-            if info.latest_possible_end is not None:
-                usable = _usable_options(info, end)
-            last_option_end = add_months(end, usable * step) if usable else end
-        else:
+        if usable > 0 and info.latest_possible_end is not None:
+            usable = _usable_options(info, end)
+        if usable < 0:
             usable = 0
-            last_option_end = end
         value = info.estimated_value
         if type(value) is not Decimal:
             value = to_decimal(value)
@@ -597,7 +598,13 @@ def _find(
             annual = to_decimal(annual)
         limit = min(threshold, value * (15 if info.category == WORKS else 10) / 100)
         prolong = _max_months(limit, annual, max_prolongation) if max_prolongation else 0
-        reach = add_months(last_option_end, prolong) if prolong else last_option_end
+        if end.day <= 28:
+            # No month-end clipping can happen on the way, so one call does both steps.
+            reach = add_months(end, usable * step + prolong) if usable or prolong else end
+        else:
+            reach = add_months(end, usable * step) if usable else end
+            if prolong:
+                reach = add_months(reach, prolong)
         start = end.toordinal()
         if start < lo_ord:
             start = lo_ord
@@ -701,7 +708,7 @@ def _find(
     raw_groups.sort(key=lambda g: (-g.value, -len(g.members), g.target, g.key))
     groups: list[Opportunity] = []
     for rank, raw in enumerate(raw_groups, start=1):
-        raw.members.sort(key=lambda c: (c.muni, c.cid))
+        raw.members.sort(key=_by_municipality)
         plans = []
         for c in raw.members:
             c.plan = _plan(c, raw.target)

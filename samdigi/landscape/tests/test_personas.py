@@ -25,22 +25,39 @@ class TestContractPersonas(OwnedModelPersonaTests):
 
     def make(self, world, internal=False, index=0):
         return Contract.objects.create(
-            owner=world.own, vendor=vendor(), name=f"Kontrakt {index}", internal=internal,
-            expiration=datetime.date(2028, 12, 31), notice_months=6, option_count=2, option_months=12,
+            owner=world.own,
+            vendor=vendor(),
+            name=f"Kontrakt {index}",
+            internal=internal,
+            expiration=datetime.date(2028, 12, 31),
+            notice_months=6,
+            option_count=2,
+            option_months=12,
         )
 
     def form_data(self, world, variant=1):
         return {
-            "owner": world.own.pk, "vendor": vendor().pk, "name": f"ESDH-kontrakt {variant}",
-            "contract_type": "licence", "expiration": "2029-06-30", "notice_months": "6",
-            "notice_to_end_of": "month", "option_count": "1", "option_months": "12", "options_used": "0",
+            "owner": world.own.pk,
+            "vendor": vendor().pk,
+            "name": f"ESDH-kontrakt {variant}",
+            "contract_type": "licence",
+            "expiration": "2029-06-30",
+            "notice_months": "6",
+            "notice_to_end_of": "month",
+            "option_count": "1",
+            "option_months": "12",
+            "options_used": "0",
             "annual_value": "1234567.89",
         }
 
     def api_data(self, world, variant=1):
         return {
-            "owner": world.own.pk, "vendor": vendor().pk, "name": f"ESDH-kontrakt {variant}",
-            "expiration": "2029-06-30", "notice_months": 6, "notice_to_end_of": "month",
+            "owner": world.own.pk,
+            "vendor": vendor().pk,
+            "name": f"ESDH-kontrakt {variant}",
+            "expiration": "2029-06-30",
+            "notice_months": 6,
+            "notice_to_end_of": "month",
         }
 
 
@@ -60,14 +77,24 @@ class TestSystemUsagePersonas(OwnedModelPersonaTests):
         return ItSystem.objects.get_or_create(owner=world.association, name=f"System {index}")[0]
 
     def make(self, world, internal=False, index=0):
-        return SystemUsage.objects.create(owner=world.own, system=self.system(world, index), internal=internal)
+        return SystemUsage.objects.create(
+            owner=world.own, system=self.system(world, index), internal=internal
+        )
 
     def form_data(self, world, variant=1):
-        return {"owner": world.own.pk, "system": self.system(world, 99).pk, "local_name": f"Lokal {variant}",
-                "lifecycle": "in_operation"}
+        return {
+            "owner": world.own.pk,
+            "system": self.system(world, 99).pk,
+            "local_name": f"Lokal {variant}",
+            "lifecycle": "in_operation",
+        }
 
     def api_data(self, world, variant=1):
-        return {"owner": world.own.pk, "system": self.system(world, 50 + variant).pk, "local_name": f"Lokal {variant}"}
+        return {
+            "owner": world.own.pk,
+            "system": self.system(world, 50 + variant).pk,
+            "local_name": f"Lokal {variant}",
+        }
 
 
 class TestItSystemPersonas(OwnedModelPersonaTests):
@@ -95,8 +122,12 @@ class TestItSystemPersonas(OwnedModelPersonaTests):
         return ItSystem.objects.create(owner=world.association, name=f"System {index}")
 
     def form_data(self, world, variant=1):
-        return {"owner": world.association.pk, "name": f"Fagsystem {variant}", "licence_model": "saas",
-                "lifecycle": "active"}
+        return {
+            "owner": world.association.pk,
+            "name": f"Fagsystem {variant}",
+            "licence_model": "saas",
+            "lifecycle": "active",
+        }
 
     def api_data(self, world, variant=1):
         return {"owner": world.association.pk, "name": f"Fagsystem {variant}"}
@@ -139,6 +170,8 @@ class TestVendorPersonas(OwnedModelPersonaTests):
 def test_money_is_shown_the_danish_way(world):
     from samdigi.core.testing import client_for
 
-    contract = Contract.objects.create(owner=world.own, vendor=vendor(), name="K", annual_value=Decimal("1234567.89"))
+    contract = Contract.objects.create(
+        owner=world.own, vendor=vendor(), name="K", annual_value=Decimal("1234567.89")
+    )
     html = client_for(world, "own_viewer").get(contract.get_absolute_url()).content.decode()
     assert "1.234.567,89 kr." in html

@@ -25,6 +25,10 @@ class Command(BaseCommand):
             f"KLE plan {report.publication_date or ''}: {len(report.created)} new, "
             f"{len(report.updated)} changed, {len(report.retired)} retired, {report.unchanged} unchanged."
         )
-        for label, numbers in (("new", report.created), ("changed", report.updated), ("retired", report.retired)):
+        for label, numbers in (
+            ("new", report.created),
+            ("changed", report.updated),
+            ("retired", report.retired),
+        ):
             if numbers and options["verbosity"] > 1:
                 self.stdout.write(f"  {label}: {', '.join(numbers)}")
