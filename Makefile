@@ -49,8 +49,14 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Core and organisations share samdigi/locale; every domain app keeps its own catalogue.
+APP_CATALOGUES := landscape portfolio procurement
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=staticfiles --no-obsolete \
+		$(foreach app,$(APP_CATALOGUES),--ignore=samdigi/$(app)/*)
+	for app in $(APP_CATALOGUES); do \
+		(cd samdigi/$$app && mkdir -p locale && ../../$(PY) ../../manage.py makemessages -l da -l en --no-obsolete); \
+	done
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: setup

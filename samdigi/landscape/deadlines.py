@@ -20,6 +20,7 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -167,6 +168,19 @@ def _months(n: int) -> relativedelta:
     return relativedelta(months=n)
 
 
+def _shift_months(day: dt.date, months: int) -> dt.date:
+    """``day + relativedelta(months=months)``, clamped to the month's last day the same way, without
+    relativedelta's generality (this runs for every contract in the country)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _MONTH_DAYS[month] if month != 2 else (29 if calendar.isleap(year) else 28)
+    return dt.date(year, month, min(day.day, last))
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def end_of_period(day: dt.date, period: NoticeTo | str) -> dt.date:
     """The last day of the month / quarter / year that contains ``day``; ``day`` itself for none."""
     period = NoticeTo(period)
@@ -187,14 +201,14 @@ def current_end(c: ContractDates) -> dt.date | None:
     """Expiration plus the options already used; None for a running contract."""
     if c.expiration is None:
         return None
-    return c.expiration + _months(c.options_used * c.option_months)
+    return _shift_months(c.expiration, c.options_used * c.option_months)
 
 
 def latest_possible_end(c: ContractDates) -> dt.date | None:
     """Expiration plus every option; the estimated value for the threshold covers this term."""
     if c.expiration is None:
         return None
-    return c.expiration + _months(c.option_count * c.option_months)
+    return _shift_months(c.expiration, c.option_count * c.option_months)
 
 
 def notice_deadline(c: ContractDates) -> dt.date | None:
@@ -205,7 +219,7 @@ def notice_deadline(c: ContractDates) -> dt.date | None:
     end = current_end(c)
     if end is None:
         return None
-    return end - _months(c.notice_months)
+    return _shift_months(end, -c.notice_months)
 
 
 def earliest_end_if_notice_on(c: ContractDates, day: dt.date) -> dt.date:
@@ -216,7 +230,7 @@ def earliest_end_if_notice_on(c: ContractDates, day: dt.date) -> dt.date:
     capped by the fixed-term end, so it answers "what does notice buy us"; ``effective_end`` is the
     function that combines both.
     """
-    target = day + _months(c.notice_months)
+    target = _shift_months(day, c.notice_months)
     if c.irrevocable_until is not None and c.irrevocable_until > target:
         target = c.irrevocable_until
     return end_of_period(target, c.notice_to_end_of)
@@ -255,7 +269,7 @@ def retender_start(c: ContractDates, lead_months: int) -> dt.date | None:
     end = effective_end(c)
     if end is None:
         return None
-    return end + dt.timedelta(days=1) - _months(lead_months)
+    return _shift_months(end + dt.timedelta(days=1), -lead_months)
 
 
 # --- lead times ----------------------------------------------------------------------------------

@@ -239,7 +239,7 @@ class ContractImporter(LandscapeImporter):
         "valid_from": ("gyldig fra", "ikrafttrædelse"),
         "expiration": ("udløbsdato", "gyldig til", "udløber"),
         "irrevocable_until": ("uopsigelig til",),
-        "notice_months": ("opsigelsesvarsel", "opsigelse (måneder)", "opsigelsesfrist"),
+        "notice_months": ("opsigelsesvarsel", "opsigelse (måneder)"),
         "notice_to_end_of": ("løbende", "opsigelse til udgangen af"),
         "option_count": ("antal optioner", "optioner"),
         "option_months": ("option måneder", "måneder pr option"),

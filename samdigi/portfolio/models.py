@@ -1293,3 +1293,11 @@ class Measurement(TrackedModel):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def _latest_light_label(self):
+    value = getattr(self, "latest_light", None)
+    return Light(value).label if value else ""
+
+
+Project.latest_light_label = _latest_light_label

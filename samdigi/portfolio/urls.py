@@ -1,3 +1,169 @@
+from django.urls import include, path
+
+from samdigi.core.views import ObjectDeleteView, model_urls
+from samdigi.portfolio import views
+from samdigi.portfolio.models import (
+    Benefit,
+    BusinessCase,
+    BusinessCaseLine,
+    CostLine,
+    GateDecision,
+    Measurement,
+    Milestone,
+    Participant,
+    Project,
+    ProjectModel,
+    Risk,
+    StatusReport,
+    SteeringMeeting,
+    Strategy,
+    StrategyGoal,
+)
+
 app_name = "portfolio"
 
-urlpatterns = []
+
+def section(prefix, patterns):
+    return path(prefix, include(patterns))
+
+
+urlpatterns = [
+    path("projects/timeline/", views.portfolio_timeline, name="timeline"),
+    path("projects/<int:pk>/gate/", views.gate_request, name="gate_request"),
+    path(
+        "projects/<int:pk>/documents/add/", views.project_attachment_upload, name="attachment_add"
+    ),
+    path("portfolio/documents/<int:pk>/", views.attachment_download, name="attachment"),
+    path("gate-requests/<int:pk>/decide/", views.gate_decide, name="gate_decide"),
+    path("participants/<int:pk>/answer/", views.participant_answer, name="participant_answer"),
+    path(
+        "business-cases/<int:pk>/new-version/",
+        views.business_case_new_version,
+        name="businesscase_new_version",
+    ),
+    path("meetings/<int:pk>/<str:part>.docx", views.meeting_export, name="meeting_export"),
+    path(
+        "portfolio/municipalities/<str:code>/",
+        views.municipality_portfolio,
+        name="municipality_portfolio",
+    ),
+    section(
+        "projects/",
+        model_urls(
+            Project,
+            views.ProjectListView,
+            views.ProjectDetailView,
+            views.ProjectEditView,
+            views.ProjectDeleteView,
+        ),
+    ),
+    section(
+        "participants/",
+        model_urls(
+            Participant, None, None, views.ParticipantEditView, views.ProjectChildDeleteView
+        ),
+    ),
+    section(
+        "cost-lines/",
+        model_urls(CostLine, None, None, views.CostLineEditView, views.ProjectChildDeleteView),
+    ),
+    section(
+        "risks/",
+        model_urls(
+            Risk,
+            views.RiskListView,
+            views.RiskDetailView,
+            views.RiskEditView,
+            views.ProjectChildDeleteView,
+        ),
+    ),
+    section(
+        "status-reports/",
+        model_urls(
+            StatusReport,
+            views.StatusReportListView,
+            views.StatusReportDetailView,
+            views.StatusReportEditView,
+            views.ProjectChildDeleteView,
+        ),
+    ),
+    section(
+        "milestones/",
+        model_urls(
+            Milestone,
+            views.MilestoneListView,
+            views.MilestoneDetailView,
+            views.MilestoneEditView,
+            views.ProjectChildDeleteView,
+        ),
+    ),
+    section(
+        "benefits/",
+        model_urls(
+            Benefit,
+            views.BenefitListView,
+            views.BenefitDetailView,
+            views.BenefitEditView,
+            views.ProjectChildDeleteView,
+        ),
+    ),
+    section(
+        "measurements/",
+        model_urls(Measurement, None, None, views.MeasurementEditView, views.MeasurementDeleteView),
+    ),
+    section(
+        "business-cases/",
+        model_urls(
+            BusinessCase,
+            None,
+            views.BusinessCaseDetailView,
+            views.BusinessCaseEditView,
+            views.ProjectChildDeleteView,
+        ),
+    ),
+    section(
+        "business-case-lines/",
+        model_urls(
+            BusinessCaseLine,
+            None,
+            None,
+            views.BusinessCaseLineEditView,
+            views.BusinessCaseLineDeleteView,
+        ),
+    ),
+    section(
+        "gate-decisions/",
+        model_urls(GateDecision, views.GateDecisionListView, views.GateDecisionDetailView),
+    ),
+    section(
+        "meetings/",
+        model_urls(
+            SteeringMeeting,
+            views.SteeringMeetingListView,
+            views.SteeringMeetingDetailView,
+            views.SteeringMeetingEditView,
+            ObjectDeleteView,
+        ),
+    ),
+    section(
+        "strategies/",
+        model_urls(
+            Strategy,
+            views.StrategyListView,
+            views.StrategyDetailView,
+            views.StrategyEditView,
+            ObjectDeleteView,
+        ),
+    ),
+    section(
+        "strategy-goals/",
+        model_urls(
+            StrategyGoal,
+            None,
+            views.StrategyGoalDetailView,
+            views.StrategyGoalEditView,
+            views.StrategyGoalDeleteView,
+        ),
+    ),
+    section("project-models/", model_urls(ProjectModel, None, views.ProjectModelDetailView)),
+]

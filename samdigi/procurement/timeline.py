@@ -4,11 +4,11 @@ A pure module: it imports nothing from Django, so the rules can be tested as a t
 views, the API, exports and management commands alike. Plain values, ``Decimal`` and ``date`` go in;
 frozen dataclasses and plain values come out.
 
-Legal basis (Denmark): udbudsloven (the Public Procurement Act, implementing directive 2014/24/EU) and
-udbudsklageloven (the Act on the Complaints Board, implementing the remedies directive). Where the
-law only says "appropriate" or leaves a step to the buyer, the number here is a *planning norm* of
-the association and is a parameter with a default (see ``PlanningNorms`` and
-``RETENDER_LEAD_MONTHS``).
+Legal basis (Denmark): udbudsloven (the Public Procurement Act, implementing directive
+2014/24/EU) and udbudsklageloven (the Act on the Complaints Board, implementing the remedies
+directive). Where the law only says "appropriate" or leaves a step to the buyer, the number
+here is a *planning norm* of the association and is a parameter with a default (see
+``PlanningNorms`` and ``RETENDER_LEAD_MONTHS``).
 
 Working days are Monday to Friday except the Danish public holidays known to the ``holidays``
 package's ``Denmark`` calendar, used as is. That calendar follows the law on public holidays
@@ -456,7 +456,8 @@ def minimum_time_limits(
             30,
             None,
             "",
-            "30 days for requests to participate (arts. 30(1), 31(1)); no legal minimum for tenders",
+            "30 days for requests to participate (arts. 30(1), 31(1)); no legal minimum for "
+            "tenders",
         )
     return TimeLimits(None, None, "", "no legal minimum time limit for this procedure")
 
@@ -471,7 +472,8 @@ class PlanningNorms:
     selection_days: int = 14
     #: initial tender deadline → final tender deadline in a competitive negotiation.
     negotiation_days: int = 60
-    #: invitation to dialogue → final tender deadline (competitive dialogue, innovation partnership).
+    #: invitation to dialogue → final tender deadline (competitive dialogue, innovation
+    #: partnership).
     dialogue_days: int = 90
     #: tender period of a national advertisement (the law only requires an appropriate period).
     national_tender_days: int = 21
@@ -482,7 +484,8 @@ class PlanningNorms:
     tender_buffer_days: int = 0
     #: standstill length for electronic notification (udbudsklageloven § 3).
     standstill_days: int = 10
-    #: days from the end of the standstill period to signature (1 = the next day, then a working day).
+    #: days from the end of the standstill period to signature (1 = the next day, moved to a
+    #: working day).
     signature_days_after_standstill: int = 1
     #: days from award decision to signature where no standstill applies.
     signature_days_without_standstill: int = 5
@@ -671,9 +674,10 @@ STEP_ORDER: tuple[str, ...] = (
 class Step:
     """One dated step of a schedule.
 
-    ``rule`` names what produced the date: codes starting with ``law_`` are legal minimums, ``norm_``
-    planning norms, ``required_start`` the given start. ``legal_earliest`` is the earliest date the
-    law allows for this step given the earlier steps (None where the law sets none).
+    ``rule`` names what produced the date: codes starting with ``law_`` are legal minimums,
+    ``norm_`` planning norms, ``required_start`` the given start. ``legal_earliest`` is the
+    earliest date the law allows for this step given the earlier steps (None where the law sets
+    none).
     """
 
     key: str
@@ -735,7 +739,8 @@ def _moved(original: date, moved_to: date) -> str:
 
 
 def _latest_start(target: date, days: int) -> date:
-    """Latest working day N whose time limit N + ``days`` (moved to a working day) ends by target."""
+    """Latest working day N whose time limit N + ``days`` (moved to a working day) ends by
+    ``target``."""
     start = previous_working_day(target - timedelta(days=days))
     while next_working_day(start + timedelta(days=days)) > target:
         start = previous_working_day(start - timedelta(days=1))
@@ -972,8 +977,8 @@ def _verify(
     if PARTICIPATION_DEADLINE in dates:
         need(
             INVITATION_TO_TENDER,
-            dates[PARTICIPATION_DEADLINE] + timedelta(days=1),
-            "candidates are invited after the deadline for requests to participate",
+            dates[PARTICIPATION_DEADLINE],
+            "candidates cannot be invited before the deadline for requests to participate",
         )
     if procedure in (RESTRICTED, COMPETITIVE_NEGOTIATION) and limits.tender_days:
         target = (
@@ -987,8 +992,8 @@ def _verify(
     if TENDER_DEADLINE in dates:
         need(
             AWARD_DECISION,
-            dates[TENDER_DEADLINE] + timedelta(days=1),
-            "the award decision follows the tender deadline",
+            dates[TENDER_DEADLINE],
+            "the award decision cannot come before the tender deadline",
         )
     if STANDSTILL_END in dates:
         end = standstill_end(dates[AWARD_DECISION], norms.standstill_days)
@@ -1041,9 +1046,10 @@ def schedule(
     ending on a weekend or public holiday runs to the next working day); the tender deadline is
     ``evaluation_days`` before that; the notice (or invitation) is the latest day that still gives
     the legal minimum time limit; preparation starts ``lead_months`` before the contract start.
-    Every planned date is a working day. ``norms`` default to ``default_norms(procedure)``. Then a forward pass checks each legal minimum against the
-    planned dates; for a schedule built here ``violations`` is empty, and ``too_late`` says that
-    the first outward step is already before ``today``.
+    Every planned date is a working day. ``norms`` default to ``default_norms(procedure)``.
+    Then a forward pass checks each legal minimum against the planned dates; for a schedule
+    built here ``violations`` is empty, and ``too_late`` says that the first outward step is
+    already before ``today``.
 
     Steps per procedure: open — notice, tender deadline; restricted — notice, participation
     deadline, invitation, tender deadline; competitive negotiation — as restricted plus an initial
@@ -1072,7 +1078,8 @@ def schedule(
     if standstill is False and standstill_applies(procedure):
         warnings.append(
             "The standstill period is left out although the law requires it for this procedure; "
-            "that is lawful only in the exceptions of udbudsklageloven § 4 (e.g. a single tenderer)."
+            "that is lawful only in the exceptions of udbudsklageloven § 4 (e.g. a single "
+            "tenderer)."
         )
     if standstill is None:
         with_standstill = standstill_applies(procedure) or procedure == (
@@ -1155,6 +1162,18 @@ def retender_lead_months(procedure: str, overrides: dict[str, int] | None = None
     return RETENDER_LEAD_MONTHS[procedure]
 
 
+def retender_start(
+    current_end: date, procedure: str, overrides: dict[str, int] | None = None
+) -> date:
+    """When work on a re-tender must begin: current end + 1 day − the procedure's lead time.
+
+    The new contract must start the day after the current one ends; the lead time (a planning
+    norm, see ``RETENDER_LEAD_MONTHS``) is counted back from that day.
+    """
+    months = retender_lead_months(procedure, overrides)
+    return add_months(current_end + timedelta(days=1), -months)
+
+
 # --------------------------------------------------------------------------------------------
 # Modifications (§ 180) and framework term
 # --------------------------------------------------------------------------------------------
@@ -1203,17 +1222,18 @@ def modification_allowed(
     percent_limit = original * percent / Decimal(100)
     limit = min(threshold_dkk, percent_limit)
     allowed = net < limit
-    reason = (
-        f"The net cumulative modifications of {_kr(net)} are "
-        + ("below" if allowed else "not below")
-        + f" both the threshold of {_kr(threshold_dkk)} and {percent} % of the original value "
-        f"({_kr(percent_limit)})"
-        + (
-            ": allowed under § 180 if the overall nature of the contract is unchanged."
-            if allowed
-            else ": a new tender (or another legal basis) is needed."
+    if allowed:
+        reason = (
+            f"The net cumulative modifications of {_kr(net)} are below both the threshold of "
+            f"{_kr(threshold_dkk)} and {percent} % of the original value ({_kr(percent_limit)}): "
+            "allowed under § 180 if the overall nature of the contract is unchanged."
         )
-    )
+    else:
+        reason = (
+            f"The net cumulative modifications of {_kr(net)} reach the limit of {_kr(limit)}, "
+            f"the lower of the threshold ({_kr(threshold_dkk)}) and {percent} % of the original "
+            f"value ({_kr(percent_limit)}): a new tender (or another legal basis) is needed."
+        )
     return ModificationCheck(allowed, net, threshold_dkk, percent, percent_limit, limit, reason)
 
 

@@ -1,0 +1,334 @@
+"""Forms of the portfolio. Dropdowns are narrowed to what the user may see; the project of a
+project's row is narrowed to the projects the user may change."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samdigi.core.access import scope_for
+from samdigi.core.forms import DateInput, VersionedModelForm
+from samdigi.core.uploads import check_upload
+from samdigi.organizations.models import Association, Municipality
+from samdigi.portfolio.models import (
+    Benefit,
+    BusinessCase,
+    BusinessCaseLine,
+    CostLine,
+    DocumentKind,
+    GateDecision,
+    GateRequest,
+    Measurement,
+    Milestone,
+    Participant,
+    Phase,
+    Project,
+    ProjectModel,
+    Risk,
+    StatusReport,
+    SteeringMeeting,
+    Strategy,
+    StrategyGoal,
+    ensure_project_models,
+)
+
+
+class ProjectForm(VersionedModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "kind",
+            "owner",
+            "project_model",
+            "summary",
+            "background",
+            "project_owner",
+            "project_manager",
+            "start_date",
+            "planned_end",
+            "kle",
+            "systems",
+            "goals",
+            "innovation_area",
+            "innovation_degree",
+            "innovation_type",
+            "tags",
+            "internal",
+            "published",
+            "cost_key",
+            "population_date",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "planned_end": DateInput(),
+            "population_date": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for association in Association.objects.visible_to(self.user):
+            ensure_project_models(association)
+        self.fields["project_model"].queryset = ProjectModel.objects.visible_to(
+            self.user
+        ).select_related("association")
+        self.fields["owner"].help_text = _(
+            "The municipality for a local project, the association for a joint one."
+        )
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        scope = scope_for(self.user)
+        if not scope.is_superuser:
+            users = users.filter(
+                memberships__organization_id__in=scope.reachable_org_ids
+            ).distinct()
+        self.fields["project_owner"].queryset = users
+        self.fields["project_manager"].queryset = users
+        if "kle" in self.fields:
+            self.fields["kle"].queryset = self.fields["kle"].queryset.filter(retired__isnull=True)
+
+
+class ProjectChildForm(VersionedModelForm):
+    """A row of a project: the project dropdown offers the projects the user may change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "project" in self.fields:
+            projects = Project.objects.editable_by(self.user)
+            if not getattr(self._meta.model, "editable_after_closure", False):
+                projects = projects.exclude(phase__closes_project=True)
+            self.fields["project"].queryset = projects
+
+
+class ParticipantForm(ProjectChildForm):
+    class Meta:
+        model = Participant
+        fields = ["project", "municipality", "status", "agreed_percentage"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = self.fields["project"].queryset.filter(
+            kind=Project.Kind.JOINT
+        )
+        self.fields["municipality"].queryset = Municipality.objects.all()
+
+
+class CostLineForm(ProjectChildForm):
+    class Meta:
+        model = CostLine
+        fields = ["project", "year", "kind", "amount", "description"]
+
+
+class RiskForm(ProjectChildForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "project",
+            "title",
+            "description",
+            "probability",
+            "consequence",
+            "residual_probability",
+            "residual_consequence",
+            "responsible",
+            "response",
+            "mitigation",
+            "status",
+            "next_review",
+        ]
+        widgets = {"next_review": DateInput()}
+
+
+class StatusReportForm(ProjectChildForm):
+    class Meta:
+        model = StatusReport
+        fields = [
+            "project",
+            "period_end",
+            "manager_rating",
+            "manager_cost_rating",
+            "manager_schedule_rating",
+            "summary",
+            "forecast_cost",
+            "forecast_end",
+        ]
+        widgets = {"period_end": DateInput(), "forecast_end": DateInput()}
+
+
+class MilestoneForm(ProjectChildForm):
+    class Meta:
+        model = Milestone
+        fields = ["project", "title", "due", "done_on", "description"]
+        widgets = {"due": DateInput(), "done_on": DateInput()}
+
+
+class BenefitForm(ProjectChildForm):
+    class Meta:
+        model = Benefit
+        fields = [
+            "project",
+            "title",
+            "kind",
+            "responsible",
+            "receiving_municipality",
+            "kpi",
+            "measurement_method",
+            "unit",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+        ]
+        widgets = {"baseline_date": DateInput(), "target_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_municipality"].queryset = Municipality.objects.all()
+
+
+class MeasurementForm(VersionedModelForm):
+    class Meta:
+        model = Measurement
+        fields = ["benefit", "date", "value", "note"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefit"].queryset = Benefit.objects.editable_by(self.user)
+
+
+class BusinessCaseForm(ProjectChildForm):
+    class Meta:
+        model = BusinessCase
+        fields = ["project", "number", "title", "start_year", "discount_rate", "notes"]
+
+
+class BusinessCaseLineForm(VersionedModelForm):
+    class Meta:
+        model = BusinessCaseLine
+        fields = [
+            "business_case",
+            "year",
+            "investment",
+            "running",
+            "budget_releasing",
+            "other_economic",
+            "non_monetary",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_case"].queryset = BusinessCase.objects.editable_by(self.user)
+
+
+class SteeringMeetingForm(VersionedModelForm):
+    class Meta:
+        model = SteeringMeeting
+        fields = ["owner", "title", "date", "location", "other_items", "minutes"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].label = _("association")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
+            kind=Association.Kind.ASSOCIATION
+        )
+
+
+class StrategyForm(VersionedModelForm):
+    class Meta:
+        model = Strategy
+        fields = ["owner", "title", "period_start", "period_end", "description", "url", "file"]
+        widgets = {"url": forms.URLInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].assume_scheme = "https"
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and hasattr(uploaded, "content_type"):
+            check_upload(uploaded, allowed=("pdf", "docx"))
+        return uploaded
+
+
+class StrategyGoalForm(VersionedModelForm):
+    class Meta:
+        model = StrategyGoal
+        fields = ["strategy", "number", "title", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategy"].queryset = Strategy.objects.editable_by(self.user)
+
+
+class GateRequestForm(forms.Form):
+    """The project manager asks for the gate into a later phase."""
+
+    to_phase = forms.ModelChoiceField(queryset=Phase.objects.none(), label=_("Into phase"))
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea, required=False)
+    proposed_budget = forms.DecimalField(
+        label=_("Proposed budget"), max_digits=15, decimal_places=2, required=False
+    )
+    proposed_end = forms.DateField(label=_("Proposed end date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, phases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_phase"].queryset = Phase.objects.filter(pk__in=[p.pk for p in phases])
+
+
+class GateDecisionForm(forms.Form):
+    """The steering committee's decision at a gate and the baseline it approves."""
+
+    outcome = forms.ChoiceField(label=_("Decision"), choices=GateDecision.Outcome.choices)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
+    decision_body = forms.CharField(label=_("Decided by"), max_length=200, required=False)
+    conditions = forms.CharField(label=_("Conditions"), widget=forms.Textarea, required=False)
+    baseline_budget = forms.DecimalField(
+        label=_("Approved budget"), max_digits=15, decimal_places=2, required=False
+    )
+    baseline_end = forms.DateField(label=_("Approved end date"), required=False, widget=DateInput())
+    baseline_benefits = forms.CharField(
+        label=_("Approved benefits"), widget=forms.Textarea, required=False
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=SteeringMeeting.objects.none(), required=False
+    )
+    document = forms.FileField(label=_("Decision document"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = SteeringMeeting.objects.visible_to(user)
+
+    def clean_document(self):
+        uploaded = self.cleaned_data.get("document")
+        if uploaded:
+            self.media_type = check_upload(uploaded)
+        return uploaded
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == GateDecision.Outcome.APPROVED_WITH_CONDITIONS and not data.get(
+            "conditions"
+        ):
+            self.add_error("conditions", _("Write the conditions of the approval."))
+        return data
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=250)
+    kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, XLSX or DOCX."))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.media_type = check_upload(uploaded)
+        return uploaded
+
+
+class GateRequestModelForm(VersionedModelForm):
+    """Editing a pending request's text (its phase is fixed once requested)."""
+
+    class Meta:
+        model = GateRequest
+        fields = ["justification", "proposed_budget", "proposed_end", "meeting"]
+        widgets = {"proposed_end": DateInput()}

@@ -1,0 +1,465 @@
+"""The ORM side of the portfolio rules: load rows, call the pure modules, store the results.
+
+Gate flow: `request_gate` refuses a request while required documents are missing (with the list);
+`record_decision` is the only code that moves a project's phase and sets its baseline, and only
+for an approving outcome.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samdigi.core.models import Attachment
+from samdigi.organizations.models import PopulationFigure
+from samdigi.portfolio import business_case as bc
+from samdigi.portfolio import cost_sharing, gates, timeline
+from samdigi.portfolio import risk as risk_rules
+from samdigi.portfolio import status as status_rules
+from samdigi.portfolio.models import (
+    BusinessCase,
+    DocumentKind,
+    GateDecision,
+    GateRequest,
+    Participant,
+    Phase,
+    Project,
+)
+
+
+class GateBlocked(Exception):
+    """A gate request or decision that the rules refuse; `missing` lists missing documents."""
+
+    def __init__(self, message, missing=()):
+        super().__init__(message)
+        self.message = message
+        self.missing = list(missing)
+
+
+# --- documents and gates --------------------------------------------------------------------
+
+
+def present_documents(project) -> set[str]:
+    """The document kinds a project has: uploaded documents by their kind, and the registers kept
+    in samdigi itself (a business case version, a risk log, a benefit realisation plan)."""
+    kinds = set(
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Project), object_id=str(project.pk)
+        ).values_list("kind", flat=True)
+    )
+    if project.business_cases.exists():
+        kinds.add(DocumentKind.BUSINESS_CASE)
+    if project.risks.exists():
+        kinds.add(DocumentKind.RISK_LOG)
+    if project.benefits.exists():
+        kinds.add(DocumentKind.BENEFIT_PLAN)
+    return kinds
+
+
+def missing_documents(project, to_phase) -> list[str]:
+    """The labels of the documents required at the gate into `to_phase` that the project lacks."""
+    missing = gates.missing_documents(to_phase.required_documents(), present_documents(project))
+    return [str(DocumentKind(kind).label) for kind in missing]
+
+
+def next_phases(project):
+    """The phases a gate from the current phase may lead into (the next one, or past skippable
+    ones)."""
+    phases = list(project.project_model.phases.order_by("order"))
+    current = project.phase
+    steps = [gates.PhaseStep(p.order, p.skippable) for p in phases]
+    return [
+        phase
+        for phase, step in zip(phases, steps, strict=True)
+        if current is None
+        or gates.transition_problem(gates.PhaseStep(current.order, current.skippable), step, steps)
+        is None
+    ]
+
+
+def _check_transition(project, to_phase):
+    if to_phase.project_model_id != project.project_model_id:
+        raise GateBlocked(_("The phase belongs to another project model."))
+    if to_phase not in next_phases(project):
+        raise GateBlocked(
+            _("%(phase)s cannot follow %(current)s in the project model.")
+            % {"phase": to_phase, "current": project.phase}
+        )
+
+
+def request_gate(project, to_phase, user, **fields) -> GateRequest:
+    """Ask for the gate into `to_phase`; refused with the list of missing required documents."""
+    _check_transition(project, to_phase)
+    missing = missing_documents(project, to_phase)
+    if missing:
+        raise GateBlocked(
+            _("The gate into %(phase)s needs these documents first: %(documents)s.")
+            % {"phase": to_phase, "documents": ", ".join(missing)},
+            missing,
+        )
+    if project.gate_requests.filter(status=GateRequest.Status.PENDING).exists():
+        raise GateBlocked(_("The project already has a pending gate request."))
+    return GateRequest.objects.create(
+        project=project,
+        to_phase=to_phase,
+        requested_by=user,
+        created_by=user,
+        updated_by=user,
+        **fields,
+    )
+
+
+@transaction.atomic
+def record_decision(
+    project,
+    to_phase,
+    outcome,
+    user,
+    *,
+    request=None,
+    decided_on=None,
+    conditions="",
+    decision_body="",
+    meeting=None,
+    baseline_budget=None,
+    baseline_end=None,
+    baseline_benefits="",
+    business_case=None,
+) -> GateDecision:
+    """Record a gate decision. An approving one moves the project into `to_phase`, sets the
+    baseline it approves and freezes the approved business case; any other changes nothing on the
+    project. The caller checks that the user may decide (models.can_decide)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_transition(project, to_phase)
+    approving = gates.moves_phase(outcome)
+    if approving:
+        missing = missing_documents(project, to_phase)
+        if missing:
+            raise GateBlocked(
+                _("The gate into %(phase)s needs these documents first: %(documents)s.")
+                % {"phase": to_phase, "documents": ", ".join(missing)},
+                missing,
+            )
+        if (
+            business_case is None
+            and DocumentKind.BUSINESS_CASE in to_phase.required_documents()
+            and project.business_cases.exists()
+        ):
+            business_case = project.business_cases.order_by("-number").first()
+    decision = GateDecision.objects.create(
+        project=project,
+        request=request,
+        from_phase=project.phase,
+        to_phase=to_phase,
+        outcome=outcome,
+        decided_on=decided_on or timezone.localdate(),
+        decided_by=user,
+        decision_body=decision_body,
+        conditions=conditions,
+        meeting=meeting,
+        baseline_budget=baseline_budget,
+        baseline_end=baseline_end,
+        baseline_benefits=baseline_benefits,
+        business_case=business_case if approving else None,
+        created_by=user,
+        updated_by=user,
+    )
+    if request is not None:
+        request.status = (
+            GateRequest.Status.PENDING
+            if outcome == GateDecision.Outcome.POSTPONED
+            else GateRequest.Status.DECIDED
+        )
+        if outcome == GateDecision.Outcome.POSTPONED:
+            request.meeting = None  # back to the next meeting's agenda
+        request.save()
+    if approving:
+        project.phase = to_phase
+        if baseline_budget is not None:
+            project.baseline_budget = baseline_budget
+        if baseline_end is not None:
+            project.baseline_end = baseline_end
+        if baseline_benefits:
+            project.baseline_benefits = baseline_benefits
+        project.save_if_current(project.version, user=user)
+        if business_case is not None and not business_case.frozen:
+            business_case.frozen = True
+            business_case.save()
+    return decision
+
+
+# --- participants ---------------------------------------------------------------------------
+
+
+def answer_participation(participant, joined: bool, user) -> Participant:
+    participant.status = Participant.Status.JOINED if joined else Participant.Status.DECLINED
+    participant.responded_on = timezone.localdate()
+    participant.responded_by = user
+    participant.save_if_current(participant.version, user=user)
+    return participant
+
+
+# --- cost sharing ---------------------------------------------------------------------------
+
+
+def populations_on(municipalities, day: datetime.date) -> dict[int, int]:
+    """Each municipality's population in force on `day` (one query); the current figure where no
+    dated figure is that old."""
+    ids = [m.pk for m in municipalities]
+    result = {m.pk: m.population for m in municipalities}
+    seen = set()
+    for municipality_id, population in (
+        PopulationFigure.objects.filter(municipality_id__in=ids, date__lte=day)
+        .order_by("municipality_id", "-date")
+        .values_list("municipality_id", "population")
+    ):
+        if municipality_id not in seen:
+            seen.add(municipality_id)
+            result[municipality_id] = population
+    return result
+
+
+@dataclass
+class CostShares:
+    total: Decimal = Decimal("0.00")
+    shares: list[dict] = field(default_factory=list)  # municipality_code, name, year, amount
+    by_municipality: dict[str, Decimal] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    years: list[int] = field(default_factory=list)
+    error: str = ""
+
+    def table(self):
+        """Rows per municipality with the amount of each year and the total, for the page."""
+        grid = defaultdict(dict)
+        for share in self.shares:
+            grid[share["municipality_code"]][share["year"]] = share["amount"]
+        return [
+            {
+                "code": code,
+                "name": self.names.get(code, code),
+                "amounts": [grid[code].get(year, Decimal("0.00")) for year in self.years],
+                "total": total,
+            }
+            for code, total in self.by_municipality.items()
+        ]
+
+
+def cost_shares(project, populations: dict[int, int] | None = None) -> CostShares:
+    """Each joined participant's share of every cost line, per year, in whole øre.
+
+    Uses prefetched `participants` and `cost_lines` when present. Every line is split on its own
+    with the largest remainder method, so each line's shares add up exactly to the line.
+    """
+    joined = [p for p in project.participants.all() if p.status == Participant.Status.JOINED]
+    lines = list(project.cost_lines.all())
+    result = CostShares()
+    result.total = cost_sharing.from_ore(sum(cost_sharing.to_ore(line.amount) for line in lines))
+    result.years = sorted({line.year for line in lines})
+    if not joined:
+        return result
+    day = project.population_date or timezone.localdate()
+    if populations is None:
+        populations = populations_on([p.municipality for p in joined], day)
+    participants = [
+        cost_sharing.Participant(
+            municipality_code=p.municipality.code,
+            population=populations.get(p.municipality_id, p.municipality.population),
+            agreed_percentage=p.agreed_percentage,
+        )
+        for p in joined
+    ]
+    result.names = {p.municipality.code: p.municipality.name for p in joined}
+    per_year: dict[tuple[str, int], int] = defaultdict(int)
+    totals = dict.fromkeys(sorted(result.names, key=cost_sharing.code_sort_key), 0)
+    try:
+        for line in lines:
+            for code, ore in cost_sharing.split_cost_ore(
+                line.amount, participants, project.cost_key
+            ).items():
+                per_year[(code, line.year)] += ore
+                totals[code] += ore
+    except (TypeError, ValueError) as error:
+        result.error = str(error)
+        return result
+    result.shares = [
+        {
+            "municipality_code": code,
+            "municipality_name": result.names[code],
+            "year": year,
+            "amount": cost_sharing.from_ore(per_year[(code, year)]),
+        }
+        for code in totals
+        for year in result.years
+    ]
+    result.by_municipality = {code: cost_sharing.from_ore(ore) for code, ore in totals.items()}
+    return result
+
+
+# --- business case --------------------------------------------------------------------------
+
+
+def business_case_summary(case: BusinessCase):
+    """The key figures of a business case version, and per joined participant for a joint one."""
+    lines = case.year_lines()
+    summary = bc.summarize(lines, case.discount_rate, case.start_year)
+    per_participant = {}
+    error = ""
+    project = case.project
+    if project.is_joint:
+        joined = [
+            p
+            for p in project.participants.select_related("municipality")
+            if p.status == Participant.Status.JOINED
+        ]
+        if joined:
+            populations = populations_on(
+                [p.municipality for p in joined], project.population_date or timezone.localdate()
+            )
+            participants = [
+                cost_sharing.Participant(
+                    p.municipality.code,
+                    populations.get(p.municipality_id, 0),
+                    p.agreed_percentage,
+                )
+                for p in joined
+            ]
+            names = {p.municipality.code: p.municipality.name for p in joined}
+            try:
+                per_participant = {
+                    names[code]: figures
+                    for code, figures in bc.participant_summaries(
+                        lines,
+                        participants,
+                        project.cost_key,
+                        case.discount_rate,
+                        None,
+                        case.start_year,
+                    ).items()
+                }
+            except (TypeError, ValueError) as exc:
+                error = str(exc)
+    return summary, per_participant, error
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+def is_stale(project, latest_report_date, today=None) -> bool:
+    return status_rules.is_stale(
+        latest_report_date,
+        today or timezone.localdate(),
+        cadence_months=project.project_model.status_cadence_months,
+    )
+
+
+# --- risks ----------------------------------------------------------------------------------
+
+
+def heat_map_rows(pairs):
+    """A 5 × 5 heat map ready for the template: most probable row on top, with cell levels."""
+    counts = risk_rules.heat_map(pairs)
+    levels = risk_rules.level_matrix()
+    fills = {"low": "#c7e9c0", "medium": "#fff3b0", "high": "#fdae6b", "critical": "#fb6a4a"}
+    rows = []
+    for probability in range(5, 0, -1):
+        cells = []
+        for consequence in range(1, 6):
+            level = levels[probability - 1][consequence - 1]
+            cells.append(
+                {
+                    "count": counts[probability - 1][consequence - 1],
+                    "level": level.value,
+                    "fill": fills[level.value],
+                    "consequence": consequence,
+                    "x": 40 + (consequence - 1) * 60,
+                    "y": (5 - probability) * 40,
+                }
+            )
+        rows.append({"probability": probability, "cells": cells, "y": (5 - probability) * 40})
+    return {"rows": rows, "total": sum(sum(row) for row in counts)}
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+
+def project_timeline(project, decisions, milestones, today=None):
+    """Phases as bands (from the approving decisions), milestones as points, for one project."""
+    today = today or timezone.localdate()
+    approving = sorted(
+        (d for d in decisions if gates.moves_phase(d.outcome)), key=lambda d: (d.decided_on, d.pk)
+    )
+    start = project.start_date or project.created_at.date()
+    end = project.baseline_end or project.planned_end or today
+    phases = {p.pk: p for p in Phase.objects.filter(project_model_id=project.project_model_id)}
+    first = min(phases.values(), key=lambda p: p.order) if phases else None
+    rows = []
+    current_start, current_phase = start, (approving[0].from_phase if approving else project.phase)
+    current_phase = current_phase or first
+    for decision in approving:
+        phase = phases.get(current_phase.pk) if current_phase else None
+        if phase:
+            rows.append(
+                timeline.Row(
+                    label=phase.name,
+                    bands=[
+                        timeline.Band(current_start, decision.decided_on, phase.name, phase.order)
+                    ],
+                )
+            )
+        current_start, current_phase = decision.decided_on, phases.get(decision.to_phase_id)
+    if current_phase and not current_phase.closes_project:
+        rows.append(
+            timeline.Row(
+                label=current_phase.name,
+                bands=[
+                    timeline.Band(
+                        current_start,
+                        max(end, current_start),
+                        current_phase.name,
+                        current_phase.order,
+                    )
+                ],
+            )
+        )
+    milestone_row = timeline.Row(
+        label=_("Milestones"),
+        points=[timeline.Point(m.due, m.title, bool(m.done_on)) for m in milestones],
+    )
+    rows.append(milestone_row)
+    return timeline.layout(rows, today)
+
+
+def portfolio_timeline(projects, today=None):
+    """One row per project: a band from start to planned end in the colour of its phase."""
+    today = today or timezone.localdate()
+    rows = []
+    for project in projects:
+        start = project.start_date or project.created_at.date()
+        end = project.baseline_end or project.planned_end or start
+        phase = project.phase
+        rows.append(
+            timeline.Row(
+                label=project.title,
+                url=project.get_absolute_url(),
+                bands=[
+                    timeline.Band(
+                        start,
+                        max(start, end),
+                        phase.name if phase else "",
+                        phase.order if phase else 0,
+                    )
+                ],
+                points=[
+                    timeline.Point(m.due, m.title, bool(m.done_on))
+                    for m in project.milestones.all()
+                ],
+            )
+        )
+    return timeline.layout(rows, today)
