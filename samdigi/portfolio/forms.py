@@ -235,14 +235,11 @@ class SteeringMeetingForm(VersionedModelForm):
 
 
 class StrategyForm(VersionedModelForm):
+    url = forms.URLField(label=_("web address"), required=False, assume_scheme="https")
+
     class Meta:
         model = Strategy
         fields = ["owner", "title", "period_start", "period_end", "description", "url", "file"]
-        widgets = {"url": forms.URLInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["url"].assume_scheme = "https"
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

@@ -26,6 +26,8 @@ def test_every_message_is_translated_to_danish(path):
 def test_placeholders_survive_translation(path):
     for entry in polib.pofile(str(path)):
         names = set(re.findall(r"%\((\w+)\)s", entry.msgid))
-        translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        translations = (
+            [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        )
         for text in translations:
             assert set(re.findall(r"%\((\w+)\)s", text)) == names, entry.msgid
