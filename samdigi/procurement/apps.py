@@ -6,3 +6,9 @@ class ProcurementConfig(AppConfig):
     name = "samdigi.procurement"
     label = "procurement"
     verbose_name = _("Procurement")
+
+    def ready(self):
+        from samdigi.landscape.calendar import register_event_provider
+        from samdigi.procurement.calendar import tender_events
+
+        register_event_provider(lambda user, code: list(tender_events(user, code)))

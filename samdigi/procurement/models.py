@@ -50,6 +50,13 @@ class StepKey(models.TextChoices):
     CONTRACT_START = timeline.CONTRACT_START, _("contract start")
 
 
+def can_edit_thresholds(user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    scope = scope_for(user)
+    return scope.is_superuser or user.is_staff or ASSOCIATION_ADMIN in scope.roles.values()
+
+
 class ThresholdQuerySet(models.QuerySet):
     """National reference data: every signed-in user reads it; association admins and staff
     extend it (it changes every two years)."""
@@ -60,12 +67,7 @@ class ThresholdQuerySet(models.QuerySet):
         return self
 
     def editable_by(self, user):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        scope = scope_for(user)
-        if scope.is_superuser or user.is_staff or ASSOCIATION_ADMIN in scope.roles.values():
-            return self
-        return self.none()
+        return self if can_edit_thresholds(user) else self.none()
 
     def periods(self) -> tuple[timeline.ThresholdPeriod, ...]:
         """The stored periods for the pure modules; the built-in ones if none are stored."""
@@ -287,6 +289,9 @@ class Tender(OwnedModel):
     @property
     def is_open(self) -> bool:
         return self.status not in (self.Status.CONTRACT_SIGNED, self.Status.CANCELLED)
+
+    def participant_names(self) -> str:
+        return "; ".join(p.municipality.name for p in self.participants.all())
 
     def local_id(self) -> str:
         return f"{self.created_at:%Y}-{self.pk:05d}" if self.created_at else str(self.pk)

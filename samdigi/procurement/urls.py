@@ -1,3 +1,54 @@
+from django.urls import include, path
+
+from samdigi.core.views import ObjectDeleteView, model_urls
+from samdigi.procurement import views
+from samdigi.procurement.models import Tender, Threshold
+
 app_name = "procurement"
 
-urlpatterns = []
+
+def section(prefix, patterns):
+    return path(prefix, include(patterns))
+
+
+urlpatterns = [
+    path("tenders/pipeline/", views.pipeline, name="pipeline"),
+    path("tenders/opportunities/", views.opportunity_list, name="opportunities"),
+    path(
+        "tenders/opportunities/<str:key>/plan/",
+        views.opportunity_plan,
+        name="opportunity_plan",
+    ),
+    path("tenders/<int:pk>/schedule/", views.tender_schedule, name="tender_schedule"),
+    path(
+        "tenders/<int:pk>/steps/<slug:key>/move/",
+        views.tender_step_move,
+        name="tender_step_move",
+    ),
+    path("tenders/<int:pk>/award/", views.tender_award, name="tender_award"),
+    path(
+        "tenders/<int:pk>/documents/add/",
+        views.tender_attachment_upload,
+        name="tender_attachment_add",
+    ),
+    section(
+        "tenders/",
+        model_urls(
+            Tender,
+            views.TenderListView,
+            views.TenderDetailView,
+            views.TenderEditView,
+            ObjectDeleteView,
+        ),
+    ),
+    section(
+        "thresholds/",
+        model_urls(
+            Threshold,
+            views.ThresholdListView,
+            views.ThresholdDetailView,
+            views.ThresholdEditView,
+            ObjectDeleteView,
+        ),
+    ),
+]

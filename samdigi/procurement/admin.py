@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from samdigi.procurement.models import Tender, TenderParticipant, TenderStep, Threshold
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    list_display = (
+        "label",
+        "valid_from",
+        "valid_to",
+        "supplies_services_eur",
+        "supplies_services_dkk",
+        "works_eur",
+        "social_services_eur",
+    )
+
+
+class ParticipantInline(admin.TabularInline):
+    model = TenderParticipant
+    extra = 0
+    raw_id_fields = ("replaced_contract", "resulting_contract")
+
+
+class StepInline(admin.TabularInline):
+    model = TenderStep
+    extra = 0
+
+
+@admin.register(Tender)
+class TenderAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "procedure", "status", "required_start", "published")
+    list_filter = ("status", "procedure", "published")
+    search_fields = ("title", "reference")
+    filter_horizontal = ("contracts", "systems", "kle")
+    inlines = [ParticipantInline, StepInline]

@@ -1,0 +1,350 @@
+"""Procurement pages: declarations over the core views, plus the tender actions, the pipeline and
+the opportunity finder."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samdigi.core.access import scope_for
+from samdigi.core.models import Attachment
+from samdigi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from samdigi.landscape.forms import AttachmentForm
+from samdigi.organizations.models import Association, Municipality
+from samdigi.procurement import filters, forms, services, tables
+from samdigi.procurement.models import (
+    StepKey,
+    Tender,
+    TenderParticipant,
+    can_edit_thresholds,
+)
+
+
+def can_edit_somewhere(user):
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.editing_owner_ids)
+
+
+def threshold_creatable(cls, user):
+    return can_edit_thresholds(user)
+
+
+# --- thresholds ---------------------------------------------------------------------------------
+
+
+class ThresholdListView(ObjectListView):
+    table_class = tables.ThresholdTable
+    filterset_class = filters.ThresholdFilterSet
+    creatable = classmethod(threshold_creatable)
+
+    def extra_context(self):
+        from samdigi.procurement.models import eur_rate
+
+        return {"eur_rate": eur_rate()}
+
+
+class ThresholdDetailView(ObjectDetailView):
+    template_name = "procurement/threshold_detail.html"
+
+    def get_extra_context(self, obj, tab):
+        from samdigi.procurement.models import eur_rate
+
+        return {"amounts": obj.amounts(), "eur_rate": eur_rate()}
+
+
+class ThresholdEditView(ObjectEditView):
+    form_class = forms.ThresholdForm
+    creatable = classmethod(threshold_creatable)
+
+
+# --- tenders ------------------------------------------------------------------------------------
+
+
+class TenderListView(ObjectListView):
+    table_class = tables.TenderTable
+    filterset_class = filters.TenderFilterSet
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+
+class TenderDetailView(ObjectDetailView):
+    template_name = "procurement/tender_detail.html"
+
+    def base_queryset(self):
+        return Tender.objects.select_related("owner", "winning_vendor", "coordinator")
+
+    @property
+    def tabs(self):
+        return (("documents", _("Documents"), "procurement/tender_documents.html"),)
+
+    def get_extra_context(self, obj, tab):
+        if tab == "documents":
+            return {
+                "attachments": Attachment.for_object(obj).select_related("uploaded_by"),
+                "attachment_form": AttachmentForm(),
+            }
+        participants = obj.participants.select_related(
+            "municipality", "replaced_contract", "resulting_contract"
+        )
+        return {
+            "steps": obj.steps.all(),
+            "participants": participants,
+            "contracts": obj.contracts.select_related("owner", "vendor"),
+            "systems": obj.systems.all(),
+            "kle_areas": obj.kle.all(),
+            "can_award": not participants.filter(resulting_contract__isnull=False).exists()
+            and obj.status != Tender.Status.CANCELLED,
+            "ocds_url": reverse("tender-ocds", args=[obj.pk]),
+            "today": timezone.localdate(),
+        }
+
+
+class TenderEditView(ObjectEditView):
+    form_class = forms.TenderForm
+    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
+
+    def after_save(self, instance, created):
+        sync_participants(instance, self.form.cleaned_data.get("participants") or [])
+
+    def get_form(self, obj, data=None, files=None):
+        self.form = super().get_form(obj, data, files)
+        return self.form
+
+
+def sync_participants(tender, municipalities):
+    """Add the chosen municipalities, remove the others that have no resulting contract yet."""
+    wanted = {m.pk for m in municipalities}
+    existing = {p.municipality_id: p for p in tender.participants.all()}
+    for municipality_id in wanted - set(existing):
+        TenderParticipant.objects.create(tender=tender, municipality_id=municipality_id)
+    for municipality_id, participant in existing.items():
+        if municipality_id not in wanted and participant.resulting_contract_id is None:
+            participant.delete()
+
+
+def _editable_tender(request, pk):
+    tender = get_object_or_404(Tender.objects.visible_to(request.user), pk=pk)
+    if not Tender.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("You may see this record but not change it."))
+    return tender
+
+
+@login_required
+@require_POST
+def tender_schedule(request, pk):
+    """Plan the tender backwards from the date the new contract must start."""
+    tender = _editable_tender(request, pk)
+    try:
+        result = services.schedule_tender(tender, request.user)
+    except services.ProcurementError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The timeline was scheduled backwards from the contract start."))
+        for warning in result.warnings:
+            messages.warning(request, warning)
+    return HttpResponseRedirect(tender.get_absolute_url())
+
+
+@login_required
+def tender_step_move(request, pk, key):
+    tender = _editable_tender(request, pk)
+    step = get_object_or_404(tender.steps, key=key)
+    form = forms.StepMoveForm(request.POST or None, initial={"date": step.date})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.move_step(
+                    step, form.cleaned_data["date"], form.cleaned_data["reason"], request.user
+                )
+            except services.ProcurementError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The date was moved; the reason is in the history."))
+                return HttpResponseRedirect(tender.get_absolute_url())
+        status = 400
+    return render(
+        request,
+        "procurement/step_move.html",
+        {"tender": tender, "step": step, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def tender_award(request, pk):
+    """Record the outcome and create every participant's resulting contract in one action."""
+    tender = _editable_tender(request, pk)
+    initial = {
+        "vendor": tender.winning_vendor_id,
+        "awarded_value": tender.awarded_value or tender.estimated_value,
+        "signed_on": tender.contract_signed_on or timezone.localdate(),
+        "contract_start": tender.required_start,
+    }
+    form = forms.AwardForm(request.POST or None, initial=initial)
+    form.fields["vendor"].queryset = form.fields["vendor"].queryset.visible_to(request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.award(
+                    tender,
+                    data["vendor"],
+                    data["awarded_value"],
+                    data["signed_on"],
+                    data["contract_start"],
+                    data["contract_end"],
+                    data["option_count"] or 0,
+                    data["option_months"] or 0,
+                    request.user,
+                )
+            except services.ProcurementError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s resulting contracts were created in the landscape.")
+                    % {"count": len(created)},
+                )
+                return HttpResponseRedirect(tender.get_absolute_url())
+        status = 400
+    return render(
+        request, "procurement/award.html", {"tender": tender, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def tender_attachment_upload(request, pk):
+    tender = _editable_tender(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    target = reverse("procurement:tender_tab", args=[pk, "documents"])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(target)
+    uploaded = form.cleaned_data["file"]
+    Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(Tender),
+        object_id=str(tender.pk),
+        title=form.cleaned_data["title"],
+        file=uploaded,
+        size=uploaded.size,
+        media_type=form.media_type,
+        uploaded_by=request.user,
+    )
+    messages.success(request, _("The document was added."))
+    return HttpResponseRedirect(target)
+
+
+# --- pipeline -----------------------------------------------------------------------------------
+
+
+def _chosen_organisation(request):
+    """The municipality (?municipality=code) or association (?association=id) asked for."""
+    municipality = association = None
+    if request.GET.get("municipality"):
+        municipality = get_object_or_404(Municipality, code=request.GET["municipality"])
+    elif request.GET.get("association"):
+        try:
+            association = Association.objects.visible_to(request.user).get(
+                pk=request.GET["association"]
+            )
+        except (Association.DoesNotExist, ValueError) as error:
+            raise Http404 from error
+    return municipality, association
+
+
+@login_required
+def pipeline(request):
+    """Tenders ahead by quarter and the gap list, for a municipality or the association."""
+    municipality, association = _chosen_organisation(request)
+    tenders, contracts = services.pipeline_scope(request.user, municipality, association)
+    quarters, undated = services.pipeline(tenders)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "procurement/pipeline.html",
+        {
+            "quarters": quarters,
+            "undated": undated,
+            "gaps": list(services.gap_list(contracts)),
+            "municipality": municipality,
+            "association": association,
+            "municipalities": Municipality.objects.filter(
+                pk__in=scope.own_municipality_ids | scope.peer_municipality_ids
+            )
+            if not scope.is_superuser
+            else Municipality.objects.all(),
+            "associations": Association.objects.visible_to(request.user),
+        },
+    )
+
+
+# --- opportunities ------------------------------------------------------------------------------
+
+
+def _association_for_finder(request, raw=None):
+    associations = Association.objects.visible_to(request.user)
+    raw = raw if raw is not None else request.GET.get("association")
+    if raw:
+        try:
+            return associations.get(pk=raw)
+        except (Association.DoesNotExist, ValueError) as error:
+            raise Http404 from error
+    association = associations.order_by("pk").first()
+    if association is None:
+        raise Http404(_("You are not a member of any association."))
+    return association
+
+
+@login_required
+def opportunity_list(request):
+    """The joint-tender opportunity finder over the association's contracts the user can see."""
+    association = _association_for_finder(request)
+    result = services.find_for_association(association, request.user)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "procurement/opportunities.html",
+        {
+            "association": association,
+            "associations": Association.objects.visible_to(request.user),
+            "result": result,
+            "can_plan": scope.can_edit_owned(association.pk),
+            "window_months": services.OPPORTUNITY_WINDOW_MONTHS,
+            "lead_months": services.OPPORTUNITY_LEAD_MONTHS,
+            "max_prolongation": services.OPPORTUNITY_MAX_PROLONGATION,
+            "tenders": Tender.objects.in_bulk(set(result.covered.values())),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opportunity_plan(request, key):
+    """Turn a group into a planned joint tender of the association (its admins only)."""
+    association = _association_for_finder(request, request.POST.get("association", ""))
+    if not scope_for(request.user).can_edit_owned(association.pk):
+        raise PermissionDenied(_("Only the association's admins plan joint tenders."))
+    try:
+        with transaction.atomic():
+            tender = services.plan_opportunity(association, key, request.user)
+    except services.ProcurementError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(
+            reverse("procurement:opportunities") + f"?association={association.pk}"
+        )
+    messages.success(request, _("The joint tender was planned: %(name)s.") % {"name": tender})
+    return HttpResponseRedirect(tender.get_absolute_url())
+
+
+STEP_LABELS = dict(StepKey.choices)
