@@ -204,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The same procedure keys are used by contracts, lead times and tenders: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ProcurementProcedureEnum": "samdigi.landscape.models.ProcurementProcedure",
+    },
 }
 
 LOGGING = {

@@ -1,12 +1,21 @@
 """API for vendors, KLE, the catalogue, usages and contracts (with their computed deadlines)."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
 
 from samdigi.core.api import ModelViewSet, VersionedSerializer
 from samdigi.landscape import filters
-from samdigi.landscape.models import Contract, ItSystem, KleClass, SystemUsage, Vendor
+from samdigi.landscape.models import (
+    Contract,
+    DeadlineKind,
+    ItSystem,
+    KleClass,
+    SystemUsage,
+    Vendor,
+)
 from samdigi.organizations.models import Association, Municipality
 
 
@@ -101,11 +110,19 @@ class DeadlineSerializer(serializers.Serializer):
 
 
 class ContractSerializer(VersionedSerializer):
+    """Field names are a published contract for scripts (issue #3): keep them stable."""
+
     owner = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all())
+    owner_code = serializers.CharField(source="owner.municipality.code", read_only=True)
     co_owners = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Municipality.objects.all(), required=False
     )
-    municipality_code = serializers.CharField(source="owner.municipality.code", read_only=True)
+    concluded_on = serializers.DateField(source="concluded", required=False, allow_null=True)
+    expiration_date = serializers.DateField(source="expiration", required=False, allow_null=True)
+    latest_possible_end = serializers.DateField(source="latest_end", read_only=True)
+    option_decision_date = serializers.DateField(source="option_decision", read_only=True)
+    validity = serializers.SerializerMethodField()
+    validity_reasons = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,7 +130,7 @@ class ContractSerializer(VersionedSerializer):
         fields = [
             "id",
             "owner",
-            "municipality_code",
+            "owner_code",
             "co_owners",
             "vendor",
             "systems",
@@ -121,9 +138,9 @@ class ContractSerializer(VersionedSerializer):
             "contract_number",
             "contract_type",
             "procurement_form",
-            "concluded",
+            "concluded_on",
             "valid_from",
-            "expiration",
+            "expiration_date",
             "irrevocable_until",
             "notice_months",
             "notice_to_end_of",
@@ -138,30 +155,40 @@ class ContractSerializer(VersionedSerializer):
             "internal",
             "current_end",
             "ends_on",
-            "latest_end",
+            "latest_possible_end",
             "notice_deadline",
-            "option_decision",
+            "option_decision_date",
             "retender_start",
+            "validity",
+            "validity_reasons",
             "deadlines",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "current_end",
-            "ends_on",
-            "latest_end",
-            "notice_deadline",
-            "option_decision",
-            "retender_start",
-        ]
+        read_only_fields = ["current_end", "ends_on", "notice_deadline", "retender_start"]
+
+    def _validity(self, obj):
+        cached = getattr(obj, "_api_validity", None)
+        if cached is None:
+            cached = obj._api_validity = obj.validity(timezone.localdate())
+        return cached
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["active", "not_started", "expired", "terminated"])
+    )
+    def get_validity(self, obj):
+        return str(self._validity(obj).status)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_validity_reasons(self, obj):
+        return [str(reason) for reason in self._validity(obj).reasons]
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, obj):
-        # From the stored dates (no per-row queries): the detailed explanations are on the page.
+        # From the stored dates (no per-row queries); explanations are on the contract's page.
         from samdigi.landscape import services
 
-        today = timezone.localdate()
         return [
             {
                 "kind": row.kind,
@@ -169,8 +196,19 @@ class ContractSerializer(VersionedSerializer):
                 "rule": row.kind,
                 "explanation": str(row.kind_label),
             }
-            for row in services.deadline_rows([obj], today, None)
+            for row in services.deadline_rows([obj], timezone.localdate(), None)
         ]
+
+
+class DeadlineRowSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    contract = serializers.IntegerField(source="contract.pk")
+    contract_name = serializers.CharField(source="contract.name")
+    municipality_code = serializers.CharField(source="contract.owner.municipality.code")
+    vendor = serializers.CharField(source="contract.vendor.name")
+    days_left = serializers.IntegerField()
 
 
 class VendorViewSet(ModelViewSet):
@@ -234,9 +272,65 @@ class ContractViewSet(ModelViewSet):
     prefetch_related = ("systems", "co_owners")
 
 
+class DeadlineViewSet(viewsets.GenericViewSet):
+    """Deadlines of the contracts the user may see. Filters: `municipality` (code), `association`
+    (id), `kind` (repeatable), `from` and `to` (dates; default today and 24 months ahead)."""
+
+    serializer_class = DeadlineRowSerializer
+    queryset = Contract.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("municipality", str, description="Municipality code, e.g. 265"),
+            OpenApiParameter("association", int),
+            OpenApiParameter("kind", str, many=True, enum=[k.value for k in DeadlineKind]),
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+        ]
+    )
+    def list(self, request):
+        from dateutil.relativedelta import relativedelta
+        from django.utils.dateparse import parse_date
+        from rest_framework.exceptions import ValidationError
+
+        from samdigi.core.access import current_membership_q
+        from samdigi.landscape import services
+        from samdigi.organizations.models import AssociationMember
+
+        params = request.query_params
+        today = timezone.localdate()
+        bounds = {}
+        for name, default in (("from", today), ("to", today + relativedelta(months=24))):
+            raw = params.get(name)
+            bounds[name] = parse_date(raw) if raw else default
+            if bounds[name] is None:
+                raise ValidationError({name: _("Expected a date as YYYY-MM-DD.")})
+        kinds = params.getlist("kind")
+        unknown = [k for k in kinds if k not in DeadlineKind.values]
+        if unknown:
+            raise ValidationError(
+                {"kind": _("Unknown deadline kind: %(kinds)s") % {"kinds": ", ".join(unknown)}}
+            )
+        contracts = Contract.objects.visible_to(request.user).select_related(
+            "owner__municipality", "vendor"
+        )
+        if params.get("municipality"):
+            contracts = contracts.filter(owner__municipality__code=params["municipality"])
+        if params.get("association"):
+            members = AssociationMember.objects.filter(
+                current_membership_q(), association_id=params["association"]
+            )
+            contracts = contracts.filter(owner__in=members.values("municipality_id"))
+        contracts = contracts.filter(services.range_q(bounds["from"], bounds["to"], kinds or None))
+        rows = services.deadline_rows(contracts, bounds["from"], bounds["to"], kinds or None)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
 def register(router):
     router.register("vendors", VendorViewSet)
     router.register("kle", KleClassViewSet)
     router.register("systems", ItSystemViewSet)
     router.register("system-usages", SystemUsageViewSet)
     router.register("contracts", ContractViewSet)
+    router.register("deadlines", DeadlineViewSet, basename="deadline")

@@ -64,6 +64,144 @@ CONTRACTS = [
 ]
 
 
+# Ten task areas, four competing systems each: (category, KLE main groups, [(system, vendor)]).
+CATALOGUE = [
+    (
+        "ESDH og sagsbehandling",
+        ["00", "85"],
+        ["Journalis ESDH", "SagsFlow ESDH", "DokuNet", "Arkivo Sag"],
+    ),
+    ("Løn og personale", ["81"], ["LønPlus", "PersonaleNet", "Lønmester", "HR-Kernen"]),
+    ("Økonomi", ["85"], ["KommuneØkonomi", "FinansFlow", "Budgetto", "Regnskab365"]),
+    (
+        "Dagtilbud og pladsanvisning",
+        ["28"],
+        ["Dagtilbudsportalen", "Pladsen", "BørneIntra", "Institutionsnet"],
+    ),
+    (
+        "Ældre og omsorg",
+        ["27", "29"],
+        ["OmsorgsJournal", "CareNord", "Hjemmeplejen Pro", "Plejeplan"],
+    ),
+    (
+        "Jobcenter og beskæftigelse",
+        ["15", "32"],
+        ["JobSag", "Beskæftigelsesnet", "Ledighedsportalen", "Aktivering Plus"],
+    ),
+    (
+        "Skole og uddannelse",
+        ["17", "54"],
+        ["Skoleplatform", "LæringsNet", "ElevIntra", "Skolekassen"],
+    ),
+    ("GIS og kort", ["01", "05"], ["KortKommune", "GeoFlow", "Matrikelnet", "PlanKort"]),
+    ("Byggesag", ["02"], ["ByggeSag Online", "Byggetilladelse+", "BygDigital", "SagsByg"]),
+    (
+        "Borgerservice og selvbetjening",
+        ["23", "85"],
+        ["Selvbetjeningen", "BorgerPortal", "Digital Post Plus", "Blanketten"],
+    ),
+]
+FICTIONAL_VENDORS = [
+    "Nordisk Journal A/S",
+    "Kommunedata Systemer ApS",
+    "Omsorgsdata A/S",
+    "Skoleplatform ApS",
+    "Open Source Kommune-IT (forening)",
+    "Sjællandsk Software A/S",
+    "Dansk Sagssystem ApS",
+    "Geodata Nord A/S",
+    "Borgerløsninger ApS",
+    "Velfærdsteknik A/S",
+    "Offentlig Cloud ApS",
+    "Byggedigital A/S",
+]
+
+
+def spread_date(category_index: int, municipality_index: int) -> datetime.date:
+    """End dates over the next five years, clustered per task area so that several members'
+    contracts for the same kind of system end within a few months of each other."""
+    base_month = 6 + (category_index * 7) % 48  # months after November 2026
+    offset = (municipality_index * 5 + category_index * 3) % 11 - 5  # −5 … +5 months
+    months = base_month + offset
+    year = 2026 + (11 + months - 1) // 12
+    month = (11 + months - 1) % 12 + 1
+    last = [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return datetime.date(year, month, last)
+
+
+def seed_catalogue(association, vendors) -> int:
+    """~40 systems and, for every member, one contract and usage per task area."""
+    from decimal import Decimal as D
+
+    created = 0
+    members = list(
+        Municipality.objects.filter(
+            region=association.members.first().municipality.region
+        ).order_by("code")
+    )
+    kle = {k.number: k for k in KleClass.objects.filter(level=1)}
+    for c_index, (category, kle_numbers, names) in enumerate(CATALOGUE):
+        systems = []
+        for s_index, name in enumerate(names):
+            vendor = vendors[(c_index + s_index) % len(vendors)]
+            system, new = ItSystem.objects.get_or_create(
+                owner=association,
+                name=name,
+                defaults={
+                    "vendor": vendor,
+                    "category": category,
+                    "licence_model": ("proprietary", "saas", "open_source", "proprietary")[s_index],
+                },
+            )
+            if new:
+                system.kle.set([kle[n] for n in kle_numbers if n in kle])
+                created += 1
+            systems.append(system)
+        for m_index, municipality in enumerate(members):
+            number = f"DEMO-G-{municipality.code}-{c_index:02d}"
+            if SystemUsage.objects.filter(owner=municipality, system__in=systems).exists():
+                continue  # the hand-written demo contracts above already cover this pair
+            system = systems[(m_index + c_index) % 4 if m_index % 3 else 0]
+            expiration = spread_date(c_index, m_index)
+            annual = D(150_000 + (municipality.population // 10) * (1 + c_index % 4)).quantize(
+                D("1.00")
+            )
+            contract, new = Contract.objects.get_or_create(
+                owner=municipality,
+                contract_number=number,
+                defaults={
+                    "name": f"{system.name} – {municipality.name}",
+                    "vendor": system.vendor,
+                    "contract_type": "saas" if system.licence_model == "saas" else "licence",
+                    "procurement_form": "open" if annual * 4 > D("1700000") else "national",
+                    "concluded": datetime.date(expiration.year - 4, expiration.month, 1),
+                    "valid_from": datetime.date(expiration.year - 4, expiration.month, 1),
+                    "expiration": expiration,
+                    "option_count": (m_index + c_index) % 3,
+                    "option_months": 12,
+                    "notice_months": (3, 6, 6, 12)[c_index % 4],
+                    "notice_to_end_of": ("month", "quarter", "month", "none")[m_index % 4],
+                    "annual_value": annual,
+                    "total_value": annual * 4,
+                    "responsible": f"Kontraktansvarlig, {municipality.name}",
+                },
+            )
+            if new:
+                contract.systems.set([system])
+                created += 1
+            _usage, new = SystemUsage.objects.get_or_create(
+                owner=municipality,
+                system=system,
+                defaults={
+                    "main_contract": contract,
+                    "user_count": 40 + (municipality.population // 500),
+                    "business_critical": c_index in (0, 1, 4),
+                },
+            )
+            created += new
+    return created
+
+
 @demo_seeder
 def seed(stdout) -> int:
     association = Association.objects.filter(short_name="DFS").first()
@@ -144,6 +282,13 @@ def seed(stdout) -> int:
                 "business_critical": system.category in ("ESDH", "Omsorgssystem"),
             },
         )
+    for name in FICTIONAL_VENDORS[len(vendors) :]:
+        vendor, new = Vendor.objects.get_or_create(
+            name=name, defaults={"cvr": demo_cvr(len(vendors) + 1)}
+        )
+        vendors.append(vendor)
+        created += new
+    created += seed_catalogue(association, vendors)
     roskilde = Municipality.objects.get(name="Roskilde")
     _contract, new = Contract.objects.get_or_create(
         owner=roskilde,

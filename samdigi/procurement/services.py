@@ -335,8 +335,9 @@ class OpportunityView:
         return self.group.key
 
     def members(self):
+        """(plan, contract, how it reaches the date in words) for each member."""
         for plan in self.group.members:
-            yield plan, self.contracts[int(plan.contract_id)]
+            yield plan, self.contracts[int(plan.contract_id)], plan_text(plan)
 
 
 @dataclass
@@ -411,7 +412,9 @@ def find_for_association(association, user, as_of=None) -> FinderResult:
             decisions.append((contract, False, None, "covered", covered[pk]))
             continue
         decision = report.decisions[str(pk)]
-        decisions.append((contract, decision.included, decision.group_key, decision, None))
+        decisions.append(
+            (contract, decision.included, decision.group_key, decision_text(decision), None)
+        )
     return FinderResult(association, as_of, report, views, contracts, covered, decisions)
 
 
@@ -451,7 +454,7 @@ def plan_opportunity(association, key, user) -> Tender:
     if view.system:
         tender.systems.set([view.system])
     by_municipality = defaultdict(list)
-    for plan, contract in view.members():
+    for plan, contract, _text in view.members():
         by_municipality[contract.owner_id].append((plan, contract))
     for municipality_id, rows in by_municipality.items():
         TenderParticipant.objects.create(
@@ -620,3 +623,97 @@ def package_for(releases, uri, published=None) -> dict:
             "releases": [],
         }
     return ocds.release_package(releases, uri, timezone.localtime(published), name)
+
+
+# --- explanations in the user's language --------------------------------------------------------
+
+
+def _d(day):
+    from django.utils import formats
+
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def plan_text(plan) -> str:
+    """How a member reaches the common date, in the user's language."""
+    from samdigi.core.formatting import money
+
+    parts = []
+    if not plan.options_to_use and not plan.prolongation_months:
+        parts.append(_("no extension needed: the current end is the common date"))
+    if plan.options_to_use:
+        parts.append(
+            _("use %(used)s of %(left)s remaining options of %(months)s months")
+            % {
+                "used": plan.options_to_use,
+                "left": plan.options_remaining,
+                "months": plan.option_months,
+            }
+        )
+    if plan.prolongation_months:
+        parts.append(
+            _(
+                "prolong %(months)s months under § 180 (value %(value)s, below the limit of "
+                "%(limit)s)"
+            )
+            % {
+                "months": plan.prolongation_months,
+                "value": money(plan.prolongation_value),
+                "limit": money(plan.prolongation_limit),
+            }
+        )
+    text = _(" and ").join(parts)
+    if plan.covered_until > plan.target_date:
+        text += _("; covered until %(date)s, so the municipality joins the joint contract then") % {
+            "date": _d(plan.covered_until)
+        }
+    return text
+
+
+def reason_text(reason) -> str:
+    """One finder reason (opportunities.Reason) in the user's language."""
+    code = reason.code
+    values = {"day": _d(reason.day), "target": _d(reason.target)}
+    if code == opportunities.IN_GROUP:
+        text = _("in a group with the common date %(target)s") % values
+        if reason.plan is not None:
+            text += ": " + plan_text(reason.plan)
+        return text
+    if code == opportunities.NO_END_DATE:
+        return _(
+            "no current end date (a running contract): give notice first to place it in a "
+            "re-tender window"
+        )
+    if code == opportunities.NOTHING_TO_MATCH:
+        return _("no catalogue system and no KLE task area with contract type to match on")
+    if code == opportunities.AFTER_WINDOW:
+        return _("outside the planning window: the current end %(day)s is after %(target)s") % values
+    if code == opportunities.BEFORE_WINDOW:
+        return (
+            _(
+                "outside the planning window: even with all options and an allowed prolongation "
+                "it ends %(day)s, before the earliest common date %(target)s"
+            )
+            % values
+        )
+    if code == opportunities.ONLY_ONE_MUNICIPALITY:
+        return _("no other member municipality has a contract for the same thing")
+    if code == opportunities.OTHERS_ALREADY_GROUPED:
+        return _("the other municipalities' contracts for the same thing are already in a group")
+    if code == opportunities.NO_COMMON_DATE:
+        return _("no common date with another municipality for the same thing")
+    if code == opportunities.ENDS_AFTER_TARGET:
+        return _("cannot join the group's date %(target)s: the current end %(day)s is later") % values
+    if code == opportunities.CANNOT_EXTEND_TO_TARGET:
+        return (
+            _(
+                "cannot reach the group's date %(target)s: with all options and an allowed "
+                "prolongation it ends %(day)s"
+            )
+            % values
+        )
+    return reason.text
+
+
+def decision_text(decision) -> str:
+    return "; ".join(dict.fromkeys(reason_text(r) for r in decision.reasons))

@@ -55,7 +55,7 @@ class TestContractPersonas(OwnedModelPersonaTests):
             "owner": world.own.pk,
             "vendor": vendor().pk,
             "name": f"ESDH-kontrakt {variant}",
-            "expiration": "2029-06-30",
+            "expiration_date": "2029-06-30",
             "notice_months": 6,
             "notice_to_end_of": "month",
         }

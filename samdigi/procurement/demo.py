@@ -1,0 +1,150 @@
+"""Demo tenders for the Sjælland demo association: local tenders in different states, a published
+joint tender, and one joint tender awarded with its resulting contracts. The ESDH, care-system and
+day-care contracts of the landscape demo are left free, so the opportunity finder has groups to
+discover (ESDH, OmsorgsJournal, Dagtilbudsportalen)."""
+
+import datetime
+from decimal import Decimal
+
+from samdigi.core.demo import demo_seeder
+from samdigi.landscape.models import Contract, Vendor
+from samdigi.organizations.models import Association, Municipality
+from samdigi.procurement import services
+from samdigi.procurement.models import Tender, TenderParticipant
+
+# reference, lead ("DFS" or a municipality), title, procedure, status, value, required start,
+# contract numbers replaced, participants, published
+TENDERS = [
+    (
+        "DEMO-T1",
+        "Køge",
+        "Genudbud af lønsystem – Køge",
+        "open",
+        Tender.Status.PREPARING,
+        "3200000.00",
+        datetime.date(2028, 2, 1),
+        ["DEMO-013"],
+        [],
+        False,
+    ),
+    (
+        "DEMO-T2",
+        "Roskilde",
+        "Genudbud af økonomisystem – Roskilde",
+        "restricted",
+        Tender.Status.PLANNED,
+        "18600000.00",
+        datetime.date(2030, 1, 1),
+        ["DEMO-012"],
+        [],
+        False,
+    ),
+    (
+        "DEMO-T3",
+        "DFS",
+        "Fællesudbud af borgerportal",
+        "open",
+        Tender.Status.PUBLISHED,
+        "4800000.00",
+        datetime.date(2027, 9, 1),
+        [],
+        ["Holbæk", "Lejre", "Solrød"],
+        True,
+    ),
+]
+
+AWARDED = (
+    "DEMO-T4",
+    "Fællesudbud af mødebookingsystem",
+    ["Roskilde", "Køge", "Greve"],
+    "2400000.00",
+)
+
+
+@demo_seeder
+def seed(stdout) -> int:
+    association = Association.objects.filter(short_name="DFS").first()
+    if association is None:
+        return 0
+    created = 0
+    for (
+        reference,
+        lead,
+        title,
+        procedure,
+        status,
+        value,
+        start,
+        numbers,
+        participants,
+        published,
+    ) in TENDERS:
+        owner = association if lead == "DFS" else Municipality.objects.get(name=lead)
+        tender, new = Tender.objects.get_or_create(
+            owner=owner,
+            reference=reference,
+            defaults={
+                "title": title,
+                "procedure": procedure,
+                "category": "services",
+                "estimated_value": Decimal(value),
+                "required_start": start,
+                "published": published,
+                "notice_published_on": datetime.date(2026, 10, 15) if published else None,
+            },
+        )
+        if not new:
+            continue
+        created += 1
+        tender.contracts.set(Contract.objects.filter(contract_number__in=numbers, owner=owner))
+        shares = services.split_value(Decimal(value), [Decimal(1)] * len(participants))
+        for name, share in zip(participants, shares, strict=True):
+            TenderParticipant.objects.create(
+                tender=tender, municipality=Municipality.objects.get(name=name), estimated_value=share
+            )
+        services.schedule_tender(tender)
+        tender.refresh_from_db()
+        tender.status = status
+        tender.save_if_current(tender.version)
+
+    reference, title, names, value = AWARDED
+    tender, new = Tender.objects.get_or_create(
+        owner=association,
+        reference=reference,
+        defaults={
+            "title": title,
+            "description": "Fælles system til booking af mødelokaler og borgermøder.",
+            "procedure": "open",
+            "category": "services",
+            "estimated_value": Decimal(value),
+            "required_start": datetime.date(2026, 6, 1),
+            "published": True,
+            "notice_published_on": datetime.date(2025, 11, 3),
+            "tender_deadline_on": datetime.date(2025, 12, 8),
+            "award_decision_on": datetime.date(2026, 1, 20),
+        },
+    )
+    if new:
+        created += 1
+        shares = services.split_value(Decimal(value), [Decimal(1)] * len(names))
+        for name, share in zip(names, shares, strict=True):
+            TenderParticipant.objects.create(
+                tender=tender, municipality=Municipality.objects.get(name=name), estimated_value=share
+            )
+        services.schedule_tender(tender)
+        tender.refresh_from_db()
+        vendor = Vendor.objects.filter(name="Open Source Kommune-IT (forening)").first()
+        if vendor is None:
+            vendor = Vendor.objects.create(name="Open Source Kommune-IT (forening)")
+        contracts = services.award(
+            tender,
+            vendor,
+            Decimal("2150000.00"),
+            datetime.date(2026, 2, 3),
+            datetime.date(2026, 6, 1),
+            datetime.date(2030, 5, 31),
+            option_count=1,
+            option_months=12,
+        )
+        created += len(contracts)
+    return created
