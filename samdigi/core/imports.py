@@ -9,6 +9,7 @@ problem, or when previewing, the whole transaction is rolled back, so nothing ch
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import decimal
@@ -184,6 +185,7 @@ class Importer:
     def __init__(self, user, create_missing: bool = False):
         self.user = user
         self.create_missing = create_missing
+        self._blank_initial = None
 
     # --- headers ---------------------------------------------------------------------------
 
@@ -256,6 +258,10 @@ class Importer:
     def find_existing(self, data):
         return None
 
+    def context(self):
+        """A context manager around the whole run, e.g. to memoise lookups."""
+        return contextlib.nullcontext()
+
     def describe(self, instance) -> str:
         return str(instance)
 
@@ -275,7 +281,7 @@ class Importer:
                 )
         if result.problems:
             return result
-        with transaction.atomic():
+        with transaction.atomic(), self.context():
             for offset, row in enumerate(rows):
                 number = offset + 2  # the header is row 1, as the spreadsheet shows it
                 if all(cell in (None, "") for cell in row):
@@ -324,7 +330,12 @@ class Importer:
             return
         instance = existing or self.model()
         # Columns missing from the file keep their current values (or the defaults, when new).
-        full = self.initial_data(instance)
+        if existing is None:
+            if self._blank_initial is None:
+                self._blank_initial = self.initial_data(instance)
+            full = dict(self._blank_initial)
+        else:
+            full = self.initial_data(instance)
         full.update(data)
         if existing is not None:
             full["version"] = existing.version

@@ -23,7 +23,24 @@ def split_list(text: str) -> list[str]:
 
 
 class LandscapeImporter(Importer):
+    def context(self):
+        from samdigi.landscape.models import remembered_lead_times
+
+        return remembered_lead_times()
+
+    def cached(self, kind, text, lookup):
+        """Look a cell's value up once per run: a file names the same few municipalities and
+        vendors thousands of times."""
+        cache = self.__dict__.setdefault("_cache", {})
+        key = (kind, text.strip().lower())
+        if key not in cache:
+            cache[key] = lookup(text)
+        return cache[key]
+
     def resolve_municipality(self, text):
+        return self.cached("municipality", text, self._resolve_municipality)
+
+    def _resolve_municipality(self, text):
         text = text.strip()
         if not text:
             return ""
@@ -41,6 +58,9 @@ class LandscapeImporter(Importer):
         return self.resolve_municipality(text)
 
     def resolve_vendor(self, text):
+        return self.cached("vendor", text, self._resolve_vendor)
+
+    def _resolve_vendor(self, text):
         text = text.strip()
         if not text:
             return ""
@@ -74,6 +94,9 @@ class LandscapeImporter(Importer):
         return exact or self.catalogue().filter(previous_names__icontains=name).first()
 
     def resolve_system(self, text):
+        return self.cached("system", text, self._resolve_system)
+
+    def _resolve_system(self, text):
         if not text.strip():
             return ""
         system = self.find_system(text)

@@ -6,6 +6,8 @@ filter and sort by (current end, notice deadline, option decision, re-tender sta
 the contract at save time so a national deadline list is one indexed query.
 """
 
+import contextlib
+import contextvars
 import secrets
 
 from django.conf import settings
@@ -495,9 +497,7 @@ class Contract(OwnedModel):
             self.dates()
         except deadlines.ContractDatesError as error:
             raise ValidationError({error.field: error.message}) from error
-        from samdigi.organizations.models import Municipality
-
-        if self.owner_id and not Municipality.objects.filter(pk=self.owner_id).exists():
+        if self.owner_id and self.owner.kind != "municipality":
             raise ValidationError({"owner": _("A contract belongs to a municipality.")})
 
     def refresh_derived(self, overrides=None):
@@ -526,11 +526,34 @@ class Contract(OwnedModel):
         return deadlines.validity(self.dates(), today or timezone.localdate())
 
 
+_lead_time_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("lead_time_memo", default=None)
+
+
+@contextlib.contextmanager
+def remembered_lead_times():
+    """Within the block, look each municipality's lead times up once (imports save thousands of
+    contracts of a few municipalities)."""
+    token = _lead_time_memo.set({})
+    try:
+        yield
+    finally:
+        _lead_time_memo.reset(token)
+
+
 def lead_time_overrides_for(municipality_id) -> dict[str, int]:
     """The association's configured lead times for a municipality's contracts (the first current
     association that configured any), else the defaults of DOMAIN.md."""
     if municipality_id is None:
         return {}
+    memo = _lead_time_memo.get()
+    if memo is not None:
+        if municipality_id not in memo:
+            memo[municipality_id] = _lead_time_overrides(municipality_id)
+        return memo[municipality_id]
+    return _lead_time_overrides(municipality_id)
+
+
+def _lead_time_overrides(municipality_id) -> dict[str, int]:
     from samdigi.core.access import current_membership_q
     from samdigi.organizations.models import AssociationMember
 
