@@ -261,7 +261,9 @@ class OcdsReleaseViewSet(viewsets.ViewSet):
             try:
                 moment = parse_changed_since(raw)
             except exceptions.ValidationError as error:
-                raise exceptions.ValidationError({"since": error.detail["changed_since"]}) from error
+                raise exceptions.ValidationError(
+                    {"since": error.detail["changed_since"]}
+                ) from error
             tenders = tenders.filter(updated_at__gte=moment)
         releases = []
         for tender in tenders:
@@ -469,14 +471,18 @@ class TenderOpportunityViewSet(viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         association = self.association(body.validated_data.get("association"))
         if not scope_for(request.user).can_edit_owned(association.pk):
-            raise exceptions.PermissionDenied(_("Only the association's admins plan joint tenders."))
+            raise exceptions.PermissionDenied(
+                _("Only the association's admins plan joint tenders.")
+            )
         try:
             tender = services.plan_opportunity(association, key, request.user)
         except services.ProcurementError as error:
             raise Http404 from error
-        tender = TenderViewSet.queryset.select_related("owner").prefetch_related(
-            *TenderViewSet.prefetch_related
-        ).get(pk=tender.pk)
+        tender = (
+            TenderViewSet.queryset.select_related("owner")
+            .prefetch_related(*TenderViewSet.prefetch_related)
+            .get(pk=tender.pk)
+        )
         return Response(
             TenderSerializer(tender, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -487,8 +493,6 @@ def register(router):
     """Add this app's viewsets to the API router."""
     router.register("thresholds", ThresholdViewSet)
     router.register("tenders", TenderViewSet)
-    router.register(
-        "tender-opportunities", TenderOpportunityViewSet, basename="tender-opportunity"
-    )
+    router.register("tender-opportunities", TenderOpportunityViewSet, basename="tender-opportunity")
     router.register("ocds/releases", OcdsReleaseViewSet, basename="ocds-release")
     router.register("procurement/schedule", ScheduleViewSet, basename="procurement-schedule")

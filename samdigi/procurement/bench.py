@@ -76,10 +76,14 @@ def finder_row():
 
     seconds, report = best_of(find)
     return (
-        f"opportunity finder: {CONTRACTS:,} contracts in {MUNICIPALITIES} municipalities",
-        seconds,
-        f"{len(report.groups):,} groups found",
-    ), contracts, report
+        (
+            f"opportunity finder: {CONTRACTS:,} contracts in {MUNICIPALITIES} municipalities",
+            seconds,
+            f"{len(report.groups):,} groups found",
+        ),
+        contracts,
+        report,
+    )
 
 
 def scheduler_row():
@@ -143,7 +147,13 @@ def sql_row(contracts):
         start, end = max(info.current_end.toordinal(), lo), min(reach, hi)
         if start <= end:
             rows.append(
-                (info.system_id, info.municipality_code, start, end, int(info.estimated_value * 100))
+                (
+                    info.system_id,
+                    info.municipality_code,
+                    start,
+                    end,
+                    int(info.estimated_value * 100),
+                )
             )
     db.executemany("INSERT INTO contracts VALUES (?, ?, ?, ?, ?)", rows)
     db.execute("CREATE INDEX contracts_system_start ON contracts (system_id, start_day, end_day)")

@@ -100,7 +100,9 @@ def seed(stdout) -> int:
         shares = services.split_value(Decimal(value), [Decimal(1)] * len(participants))
         for name, share in zip(participants, shares, strict=True):
             TenderParticipant.objects.create(
-                tender=tender, municipality=Municipality.objects.get(name=name), estimated_value=share
+                tender=tender,
+                municipality=Municipality.objects.get(name=name),
+                estimated_value=share,
             )
         services.schedule_tender(tender)
         tender.refresh_from_db()
@@ -129,7 +131,9 @@ def seed(stdout) -> int:
         shares = services.split_value(Decimal(value), [Decimal(1)] * len(names))
         for name, share in zip(names, shares, strict=True):
             TenderParticipant.objects.create(
-                tender=tender, municipality=Municipality.objects.get(name=name), estimated_value=share
+                tender=tender,
+                municipality=Municipality.objects.get(name=name),
+                estimated_value=share,
             )
         services.schedule_tender(tender)
         tender.refresh_from_db()

@@ -116,7 +116,9 @@ class AwardForm(forms.Form):
     signed_on = forms.DateField(label=_("contract signed on"), widget=DateInput())
     contract_start = forms.DateField(label=_("contract starts"), widget=DateInput())
     contract_end = forms.DateField(label=_("contract expires"), widget=DateInput())
-    option_count = forms.IntegerField(label=_("extension options"), min_value=0, max_value=20, initial=0)
+    option_count = forms.IntegerField(
+        label=_("extension options"), min_value=0, max_value=20, initial=0
+    )
     option_months = forms.IntegerField(
         label=_("months per option"), min_value=0, max_value=120, initial=0
     )

@@ -40,7 +40,10 @@ class Category(models.TextChoices):
 class StepKey(models.TextChoices):
     PREPARATION_START = timeline.PREPARATION_START, _("preparation start")
     NOTICE_PUBLICATION = timeline.NOTICE_PUBLICATION, _("notice publication")
-    PARTICIPATION_DEADLINE = timeline.PARTICIPATION_DEADLINE, _("deadline for requests to participate")
+    PARTICIPATION_DEADLINE = (
+        timeline.PARTICIPATION_DEADLINE,
+        _("deadline for requests to participate"),
+    )
     INVITATION_TO_TENDER = timeline.INVITATION_TO_TENDER, _("invitation to tender")
     INITIAL_TENDER_DEADLINE = timeline.INITIAL_TENDER_DEADLINE, _("initial tender deadline")
     TENDER_DEADLINE = timeline.TENDER_DEADLINE, _("tender deadline")
@@ -93,7 +96,9 @@ class Threshold(TrackedModel):
     )
     works_eur = models.DecimalField(_("works (EUR)"), **MONEY)
     works_dkk = models.DecimalField(_("works (DKK)"), null=True, blank=True, **MONEY)
-    social_services_eur = models.DecimalField(_("social and other specific services (EUR)"), **MONEY)
+    social_services_eur = models.DecimalField(
+        _("social and other specific services (EUR)"), **MONEY
+    )
     social_services_dkk = models.DecimalField(
         _("social and other specific services (DKK)"), null=True, blank=True, **MONEY
     )
@@ -263,9 +268,7 @@ class Tender(OwnedModel):
         default=False,
         help_text=_("Published tenders are public as OCDS without login."),
     )
-    opportunity_key = models.CharField(
-        _("opportunity"), max_length=32, blank=True, editable=False
-    )
+    opportunity_key = models.CharField(_("opportunity"), max_length=32, blank=True, editable=False)
 
     objects = TenderQuerySet.as_manager()
 
@@ -330,7 +333,8 @@ class ParticipantQuerySet(models.QuerySet):
             return self
         own_admin = Q(municipality__in=scope.admin_org_ids)
         return self.filter(
-            Q(tender__in=Tender.objects.editable_by(user)) | own_admin & Q(tender__in=Tender.objects.visible_to(user))
+            Q(tender__in=Tender.objects.editable_by(user))
+            | own_admin & Q(tender__in=Tender.objects.visible_to(user))
         )
 
 

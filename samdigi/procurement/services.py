@@ -278,9 +278,7 @@ def award(
 
 def association_member_ids(association) -> list[int]:
     return list(
-        association.members.filter(current_membership_q()).values_list(
-            "municipality_id", flat=True
-        )
+        association.members.filter(current_membership_q()).values_list("municipality_id", flat=True)
     )
 
 
@@ -584,7 +582,9 @@ def tender_info(tender) -> ocds.TenderInfo:
         value=tender.estimated_value,
         buyer=_organisation(tender.owner),
         participants=tuple(
-            _organisation(p.municipality) for p in participants if p.municipality_id != tender.owner_id
+            _organisation(p.municipality)
+            for p in participants
+            if p.municipality_id != tender.owner_id
         ),
         status="cancelled" if tender.status == Tender.Status.CANCELLED else None,
         planning_date=timezone.localtime(tender.created_at),
@@ -598,9 +598,7 @@ def tender_info(tender) -> ocds.TenderInfo:
 
 
 def ocds_queryset():
-    return Tender.objects.select_related(
-        "owner__municipality", "winning_vendor"
-    ).prefetch_related(
+    return Tender.objects.select_related("owner__municipality", "winning_vendor").prefetch_related(
         "participants__municipality",
         "participants__resulting_contract",
         "steps",
@@ -687,7 +685,9 @@ def reason_text(reason) -> str:
     if code == opportunities.NOTHING_TO_MATCH:
         return _("no catalogue system and no KLE task area with contract type to match on")
     if code == opportunities.AFTER_WINDOW:
-        return _("outside the planning window: the current end %(day)s is after %(target)s") % values
+        return (
+            _("outside the planning window: the current end %(day)s is after %(target)s") % values
+        )
     if code == opportunities.BEFORE_WINDOW:
         return (
             _(
@@ -703,7 +703,9 @@ def reason_text(reason) -> str:
     if code == opportunities.NO_COMMON_DATE:
         return _("no common date with another municipality for the same thing")
     if code == opportunities.ENDS_AFTER_TARGET:
-        return _("cannot join the group's date %(target)s: the current end %(day)s is later") % values
+        return (
+            _("cannot join the group's date %(target)s: the current end %(day)s is later") % values
+        )
     if code == opportunities.CANNOT_EXTEND_TO_TARGET:
         return (
             _(

@@ -27,9 +27,7 @@ class TenderTable(Table):
     title = Column("title", link=True)
     reference = Column("reference")
     owner = Column("owner.name", label=_("lead organisation"))
-    participants = Column(
-        "participant_names", label=_("participants"), order_by=None
-    )
+    participants = Column("participant_names", label=_("participants"), order_by=None)
     procedure = Column("procedure")
     category = Column("category")
     status = Column("status")

@@ -145,7 +145,9 @@ def tender_schedule(request, pk):
     except services.ProcurementError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The timeline was scheduled backwards from the contract start."))
+        messages.success(
+            request, _("The timeline was scheduled backwards from the contract start.")
+        )
         for warning in result.warnings:
             messages.warning(request, warning)
     return HttpResponseRedirect(tender.get_absolute_url())

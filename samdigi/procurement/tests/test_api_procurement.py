@@ -143,9 +143,11 @@ def test_opportunities_api_by_persona(world, persona):
 )
 def test_plan_an_opportunity_through_the_api_by_persona(world, persona, status):
     overlapping_contracts(world)
-    key = services.find_for_association(world.association, world.user("association_admin")).views[
-        0
-    ].key
+    key = (
+        services.find_for_association(world.association, world.user("association_admin"))
+        .views[0]
+        .key
+    )
     response = api_client_for(world, persona).post(
         f"/api/v1/tender-opportunities/{key}/plan/",
         {"association": world.association.pk},
