@@ -28,19 +28,6 @@ def acting_as(user):
         _current_user.reset(token)
 
 
-class CurrentUserMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        token = _current_user.set(user if user is not None and user.is_authenticated else None)
-        try:
-            return self.get_response(request)
-        finally:
-            _current_user.reset(token)
-
-
 def _plain(value):
     """A JSON-friendly form of a field value, readable in the History tab."""
     if value is None or isinstance(value, bool | int | str):

@@ -94,6 +94,7 @@ class TimelinePoint:
     x: float
     kind: str
     label_y: int = 0
+    anchor: str = "middle"
 
 
 def contract_timeline(contract, today, width=900):
@@ -138,7 +139,13 @@ def contract_timeline(contract, today, width=900):
     result = []
     for index, (label, day, kind) in enumerate(sorted(points, key=lambda p: p[1])):
         x = margin + (width - 2 * margin) * (day - first).days / span
-        result.append(TimelinePoint(label, day, round(x, 1), kind, label_y=30 + 16 * (index % 4)))
+        # Labels near the ends grow inwards so they are not cut off by the drawing's edge.
+        anchor = "start" if x < width * 0.2 else "end" if x > width * 0.8 else "middle"
+        result.append(
+            TimelinePoint(
+                label, day, round(x, 1), kind, label_y=30 + 16 * (index % 4), anchor=anchor
+            )
+        )
     return {
         "points": result,
         "width": width,

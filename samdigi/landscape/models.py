@@ -526,7 +526,9 @@ class Contract(OwnedModel):
         return deadlines.validity(self.dates(), today or timezone.localdate())
 
 
-_lead_time_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("lead_time_memo", default=None)
+_lead_time_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "lead_time_memo", default=None
+)
 
 
 @contextlib.contextmanager

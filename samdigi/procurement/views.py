@@ -20,7 +20,6 @@ from samdigi.landscape.forms import AttachmentForm
 from samdigi.organizations.models import Association, Municipality
 from samdigi.procurement import filters, forms, services, tables
 from samdigi.procurement.models import (
-    StepKey,
     Tender,
     TenderParticipant,
     can_edit_thresholds,
@@ -183,6 +182,9 @@ def tender_step_move(request, pk, key):
 def tender_award(request, pk):
     """Record the outcome and create every participant's resulting contract in one action."""
     tender = _editable_tender(request, pk)
+    if tender.participants.filter(resulting_contract__isnull=False).exists():
+        messages.info(request, _("The resulting contracts have already been created."))
+        return HttpResponseRedirect(tender.get_absolute_url())
     initial = {
         "vendor": tender.winning_vendor_id,
         "awarded_value": tender.awarded_value or tender.estimated_value,
@@ -347,6 +349,3 @@ def opportunity_plan(request, key):
         )
     messages.success(request, _("The joint tender was planned: %(name)s.") % {"name": tender})
     return HttpResponseRedirect(tender.get_absolute_url())
-
-
-STEP_LABELS = dict(StepKey.choices)

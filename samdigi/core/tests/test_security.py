@@ -22,10 +22,17 @@ def test_pages_carry_a_strict_content_security_policy(db):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_the_login_page_speaks_danish_by_default(db):
-    html = Client().get(reverse("login")).content.decode()
+def test_the_login_page_speaks_danish_by_default_whatever_the_browser_says(db):
+    html = Client().get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="da"' in html
     assert "Log ind" in html
+
+
+def test_the_language_switch_sets_english(db):
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in html and "Log in to samdigi" in html
 
 
 def test_repeated_failed_logins_are_locked_out(db, django_user_model):

@@ -6,7 +6,10 @@ from django.core.management import call_command
 
 from samdigi.core.browser import chromium_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_deadlines_contract_timeline_and_import_preview(live_server, settings, tmp_path):
@@ -29,7 +32,9 @@ def test_deadlines_contract_timeline_and_import_preview(live_server, settings, t
         assert "Kunne" not in page.content()
 
         bad = tmp_path / "kontrakter.csv"
-        bad.write_text("Kommune;Kontraktnavn;Leverandør;Udløbsdato\nRoskilde;Ny;Nordisk Journal A/S;31-31-2028\n")
+        bad.write_text(
+            "Kommune;Kontraktnavn;Leverandør;Udløbsdato\nRoskilde;Ny;Nordisk Journal A/S;31-31-2028\n"
+        )
         page.goto("/import/")
         page.get_by_label("hvad filen indeholder").select_option("contracts")
         page.locator("#id_file").set_input_files(str(bad))
