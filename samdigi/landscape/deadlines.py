@@ -489,10 +489,14 @@ class Deadline:
 
     kind: DeadlineKind
     date: dt.date
-    explanation: str
     rule: Rule
     params: tuple[tuple[str, ParamValue], ...] = field(default=())
     days_left: int = 0
+
+    @property
+    def explanation(self) -> str:
+        # Formatted on demand: national lists compute many deadlines and show few explanations.
+        return RULE_TEXTS[self.rule].format(**dict(self.params))
 
 
 _KIND_ORDER = {
@@ -510,7 +514,6 @@ def _deadline(
     return Deadline(
         kind=kind,
         date=day,
-        explanation=RULE_TEXTS[rule].format(**params),
         rule=rule,
         params=tuple(params.items()),
         days_left=(day - today).days,

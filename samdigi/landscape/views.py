@@ -151,8 +151,10 @@ class ContractDetailView(ObjectDetailView):
                 "attachment_form": forms.AttachmentForm(),
             }
         today = timezone.localdate()
+        from samdigi.landscape.explanations import explain
+
         return {
-            "deadlines": obj.deadlines(today),
+            "deadlines": [(deadline, explain(deadline)) for deadline in obj.deadlines(today)],
             "validity": obj.validity(today),
             "timeline": calendar.contract_timeline(obj, today),
             "co_owners": obj.co_owners.all(),

@@ -106,8 +106,9 @@ def test_contract_page_shows_timeline_deadlines_and_status(world, vendor):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in html and 'role="img"' in html
-    kinds = [d.kind for d in response.context["deadlines"]]
+    kinds = [d.kind for d, _text in response.context["deadlines"]]
     assert "notice_deadline" in kinds and "retender_start" in kinds
+    assert "Sidste dag for opsigelse" in html and "30.06.2027" in html  # explained in Danish
 
 
 def test_deadline_list_filters_by_kind_and_horizon_and_warns_of_missed_notice(world, vendor):
