@@ -27,7 +27,7 @@ def test_deadlines_contract_timeline_and_import_preview(live_server, settings, t
         assert "Journalis ESDH – Roskilde" in page.get_by_test_id("deadline-rows").inner_text()
 
         page.get_by_role("link", name="Journalis ESDH – Roskilde").first.click()
-        assert page.locator("svg.timeline-svg").is_visible()
+        assert page.locator("svg.contract-timeline").is_visible()
         assert "opsigelsesfrist" in page.get_by_test_id("deadlines").inner_text()
         assert "Kunne" not in page.content()
 

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -106,6 +107,9 @@ def test_contract_page_shows_timeline_deadlines_and_status(world, vendor):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in html and 'role="img"' in html
+    # Coordinates are plain numbers even in Danish, where 640.3 would print as "640,3".
+    coordinates = re.findall(r'\s(?:cx|x|x1|x2)="([^"]*)"', html)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates)
     kinds = [d.kind for d, _text in response.context["deadlines"]]
     assert "notice_deadline" in kinds and "retender_start" in kinds
     assert "Sidste dag for opsigelse" in html and "30.06.2027" in html  # explained in Danish
