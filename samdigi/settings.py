@@ -92,7 +92,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'samdigi.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'samdigi.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
