@@ -3,6 +3,7 @@ from importlib import import_module
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -25,6 +26,7 @@ for app in DOMAIN_APPS:
 urlpatterns = [
     path("", organizations_views.home, name="home"),
     path("me/", organizations_views.profile, name="profile"),
+    path("public/", TemplateView.as_view(template_name="core/public.html"), name="public"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -128,7 +128,9 @@ def _check_participants(participants: Sequence[Participant]) -> None:
         seen.add(code)
 
 
-def weights(participants: Sequence[Participant], key: SharingKey | str) -> dict[str, Fraction]:
+def weights(
+    participants: Sequence[Participant], key: SharingKey | str
+) -> dict[str, Fraction | int]:
     """Each participant's exact, non-negative weight under `key` (not normalised).
 
     Fractions keep the weights exact: the largest remainder method compares remainders, and a
@@ -153,7 +155,7 @@ def weights(participants: Sequence[Participant], key: SharingKey | str) -> dict[
             raise ValueError(
                 "cannot split by population: the participants' total population is zero"
             )
-        return {p.municipality_code: Fraction(p.population) for p in participants}
+        return {p.municipality_code: p.population for p in participants}
     # Agreed percentages: they are a negotiated contract, so they must be complete and add up to
     # exactly 100 rather than being quietly normalised.
     missing = [p.municipality_code for p in participants if p.agreed_percentage is None]
@@ -196,11 +198,14 @@ def largest_remainder(
         raise ValueError("largest_remainder needs a non-negative total; negate around it")
     # Exact integer arithmetic: scale every weight to a common denominator, so each quota is
     # total × w / W with integers. Same result as Fractions, about ten times faster.
-    fractions = {code: Fraction(weight) for code, weight in shares_by_code.items()}
-    denominator = math.lcm(*(f.denominator for f in fractions.values())) if fractions else 1
-    integer_weights = {
-        code: f.numerator * (denominator // f.denominator) for code, f in fractions.items()
-    }
+    if all(type(weight) is int for weight in shares_by_code.values()):
+        integer_weights = dict(shares_by_code)  # populations: already integers
+    else:
+        fractions = {code: Fraction(weight) for code, weight in shares_by_code.items()}
+        denominator = math.lcm(*(f.denominator for f in fractions.values())) if fractions else 1
+        integer_weights = {
+            code: f.numerator * (denominator // f.denominator) for code, f in fractions.items()
+        }
     total_weight = sum(integer_weights.values())
     if total_weight <= 0:
         raise ValueError("the weights sum to zero; there is nothing to split in proportion to")

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from samdigi.core.views import ObjectDeleteView, model_urls
-from samdigi.portfolio import views
+from samdigi.portfolio import public, views
 from samdigi.portfolio.models import (
     Benefit,
     BusinessCase,
@@ -28,6 +28,8 @@ def section(prefix, patterns):
 
 
 urlpatterns = [
+    path("public/projects/", public.public_project_list, name="public_projects"),
+    path("public/projects/<int:pk>/", public.public_project_detail, name="public_project"),
     path("projects/timeline/", views.portfolio_timeline, name="timeline"),
     path("projects/<int:pk>/gate/", views.gate_request, name="gate_request"),
     path(

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from samdigi.core.views import ObjectDeleteView, model_urls
-from samdigi.procurement import views
+from samdigi.procurement import public, views
 from samdigi.procurement.models import Tender, Threshold
 
 app_name = "procurement"
@@ -12,6 +12,8 @@ def section(prefix, patterns):
 
 
 urlpatterns = [
+    path("public/tenders/", public.public_tender_list, name="public_tenders"),
+    path("public/tenders/<int:pk>/", public.public_tender_detail, name="public_tender"),
     path("tenders/pipeline/", views.pipeline, name="pipeline"),
     path("tenders/opportunities/", views.opportunity_list, name="opportunities"),
     path(

@@ -1,0 +1,36 @@
+"""The public pages of procurement: published tenders with their plan and their OCDS data,
+readable without logging in."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+
+from samdigi.procurement.models import Tender, TenderParticipant, TenderStep
+
+
+def published_tenders():
+    return (
+        Tender.objects.filter(published=True)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "participants", queryset=TenderParticipant.objects.select_related("municipality")
+            ),
+            Prefetch("steps", queryset=TenderStep.objects.order_by("date")),
+        )
+        .order_by("-required_start", "title")
+    )
+
+
+def public_tender_list(request):
+    page = Paginator(published_tenders(), 50).get_page(request.GET.get("page"))
+    return render(request, "procurement/public_tender_list.html", {"page": page})
+
+
+def public_tender_detail(request, pk):
+    try:
+        tender = published_tenders().get(pk=pk)
+    except Tender.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "procurement/public_tender_detail.html", {"tender": tender})
