@@ -60,6 +60,12 @@ JOINT = [
         ("citizen_service", "incremental", "service"),
     ),
     ("Fælles datavarehus", "analysis", 2, ("back_office", "incremental", "process")),
+    ("Fælles jobcenterløsning", "procurement", 0, ("citizen_service", "incremental", "process")),
+    ("Sikker e-mail og digital post", "realisation", 3, ("back_office", "incremental", "process")),
+    ("Velfærdsteknologi i ældreplejen", "idea", 1, ("citizen_service", "radical", "service")),
+    ("Fælles GIS-platform", "analysis", 2, ("back_office", "incremental", "service")),
+    ("Digital skoleindskrivning", "closed", 0, ("citizen_service", "incremental", "service")),
+    ("Fælles cloud-strategi", "idea", 3, ("back_office", "radical", "process")),
 ]
 LOCAL = [
     ("Roskilde", "Selvbetjening for parkeringstilladelser", "execution", 0),
@@ -70,6 +76,14 @@ LOCAL = [
     ("Holbæk", "Digital byggesagsbehandling", "execution", 0),
     ("Næstved", "Tablets til hjemmeplejen", "closed", 0),
     ("Slagelse", "Mobilt arbejdsredskab til vejdrift", "idea", 2),
+    ("Greve", "Automatisk ydelsesberegning", "analysis", 1),
+    ("Lejre", "Digital borgerdialog om lokalplaner", "execution", 0),
+    ("Solrød", "Ny hjemmeside", "realisation", 0),
+    ("Odsherred", "Selvbetjent booking af haller", "idea", 0),
+    ("Kalundborg", "Digitalt tilsyn med plejehjem", "procurement", 1),
+    ("Ringsted", "RPA i økonomiafdelingen", "closed", 1),
+    ("Sorø", "Trådløst netværk på skolerne", "execution", 2),
+    ("Faxe", "Sikker adgang til fagsystemer", "analysis", 3),
 ]
 PARTICIPANTS = [
     "265",
