@@ -2,6 +2,7 @@
 project's row is narrowed to the projects the user may change."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import scope_for
@@ -85,6 +86,30 @@ class ProjectForm(VersionedModelForm):
         self.fields["project_manager"].queryset = users
         if "kle" in self.fields:
             self.fields["kle"].queryset = self.fields["kle"].queryset.filter(retired__isnull=True)
+
+    def owner_queryset(self, queryset):
+        """Besides the organisations the user edits for, a new project may be proposed as a joint
+        project of an association whose member municipality the user edits for."""
+        owners = super().owner_queryset(queryset)
+        if self.instance.pk:
+            return owners
+        proposable = scope_for(self.user).associations_edited_through_members()
+        return queryset.filter(Q(pk__in=owners.values("pk")) | Q(pk__in=proposable))
+
+    def clean(self):
+        data = super().clean()
+        owner = data.get("owner")
+        scope = scope_for(self.user)
+        if owner is not None and not self.instance.pk and not scope.can_edit_owned(owner.pk):
+            # A proposal: joint, and its proposer manages it until the association decides.
+            if data.get("kind") != Project.Kind.JOINT:
+                self.add_error(
+                    "kind", _("A project proposed to an association is a joint project.")
+                )
+            if data.get("project_manager") is None:
+                data["project_manager"] = self.user
+                self.instance.project_manager = self.user
+        return data
 
 
 class ProjectChildForm(VersionedModelForm):
