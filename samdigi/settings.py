@@ -167,9 +167,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Django 6 will assume https for scheme-less URLs in forms; opt in now (and silence the warning).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -19,6 +19,9 @@ from samdigi.organizations.models import Association, Municipality, Unit
 
 
 class VendorForm(VersionedModelForm):
+    # Scheme-less addresses ("kmd.dk") are taken as https, as Django 6 will do by default.
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Vendor
         fields = ["name", "cvr", "foreign", "contact_name", "contact_email", "phone", "website"]
