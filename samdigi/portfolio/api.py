@@ -374,6 +374,24 @@ class ProjectViewSet(ModelViewSet):
     select_related = ("phase", "project_owner", "project_manager")
     prefetch_related = ("kle", "systems", "goals")
 
+    def check_create(self, data):
+        """As on the page: editors of a member municipality may propose a joint project to the
+        association; the proposer then manages it until the association decides."""
+        owner = data.get("owner")
+        scope = scope_for(self.request.user)
+        if owner is not None and not scope.can_edit_owned(owner.pk):
+            if owner.pk not in scope.associations_edited_through_members():
+                raise exceptions.PermissionDenied(
+                    _("You may not create records for this organisation.")
+                )
+            if data.get("kind") != Project.Kind.JOINT:
+                raise exceptions.ValidationError(
+                    {"kind": _("A project proposed to an association is a joint project.")}
+                )
+            data.setdefault("project_manager", self.request.user)
+            if data["project_manager"] is None:
+                data["project_manager"] = self.request.user
+
     @extend_schema(responses=CostSharesSchema)
     @action(detail=True, methods=["get"], url_path="cost-shares")
     def cost_shares(self, request, *args, **kwargs):
