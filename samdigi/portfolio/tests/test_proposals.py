@@ -45,8 +45,9 @@ def test_a_proposal_to_the_association_must_be_joint(world):
     response = api_client_for(world, "own_editor").post(
         "/api/v1/projects/", proposal(world, "local"), format="json"
     )
-    assert response.status_code == 400 and "kind" in response.json()
+    assert response.status_code == 400 and {"kind", "owner"} & set(response.json())
     page = client_for(world, "own_editor").post(
         reverse("portfolio:project_add"), proposal(world, "local")
     )
-    assert page.status_code == 400 and "kind" in page.context["form"].errors
+    assert page.status_code == 400 and {"kind", "owner"} & set(page.context["form"].errors)
+    assert not Project.objects.filter(title="Fælles mødebooking").exists()
