@@ -8,7 +8,7 @@ from samdigi.core.access import scope_for
 from samdigi.core.forms import DateInput, VersionedModelForm
 from samdigi.landscape.models import KleClass, Vendor
 from samdigi.organizations.models import Municipality
-from samdigi.procurement.models import Tender, Threshold
+from samdigi.procurement.models import Tender, TenderParticipant, Threshold
 
 
 class ThresholdForm(VersionedModelForm):
@@ -133,3 +133,18 @@ class AwardForm(forms.Form):
 
 class OpportunityPlanForm(forms.Form):
     association = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TenderParticipantForm(VersionedModelForm):
+    class Meta:
+        model = TenderParticipant
+        fields = ["estimated_value", "replaced_contract", "options_needed"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from samdigi.landscape.models import Contract
+
+        # Only the participating municipality's own contracts can be the one being replaced.
+        self.fields["replaced_contract"].queryset = Contract.objects.visible_to(self.user).filter(
+            owner_id=self.instance.municipality_id
+        )

@@ -395,6 +395,9 @@ class TenderParticipant(TrackedModel):
     def __str__(self):
         return f"{self.municipality} – {self.tender}"
 
+    def get_absolute_url(self):
+        return self.tender.get_absolute_url()
+
 
 class StepQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from samdigi.core.views import ObjectDeleteView, model_urls
 from samdigi.procurement import public, views
-from samdigi.procurement.models import Tender, Threshold
+from samdigi.procurement.models import Tender, TenderParticipant, Threshold
 
 app_name = "procurement"
 
@@ -12,6 +12,10 @@ def section(prefix, patterns):
 
 
 urlpatterns = [
+    section(
+        "tender-participants/",
+        model_urls(TenderParticipant, None, None, views.TenderParticipantEditView),
+    ),
     path("public/tenders/", public.public_tender_list, name="public_tenders"),
     path("public/tenders/<int:pk>/", public.public_tender_detail, name="public_tender"),
     path("tenders/pipeline/", views.pipeline, name="pipeline"),

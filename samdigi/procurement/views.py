@@ -101,6 +101,11 @@ class TenderDetailView(ObjectDetailView):
             and obj.status != Tender.Status.CANCELLED,
             "ocds_url": reverse("tender-ocds", args=[obj.pk]),
             "today": timezone.localdate(),
+            "editable_participants": set(
+                TenderParticipant.objects.editable_by(self.request.user)
+                .filter(tender=obj)
+                .values_list("pk", flat=True)
+            ),
         }
 
 
@@ -349,3 +354,15 @@ def opportunity_plan(request, key):
         )
     messages.success(request, _("The joint tender was planned: %(name)s.") % {"name": tender})
     return HttpResponseRedirect(tender.get_absolute_url())
+
+
+class TenderParticipantEditView(ObjectEditView):
+    """A participating municipality's admin keeps its own part of a joint tender: its share of the
+    estimated value, the contract it replaces and the options it must use to reach the common date.
+    Participants are added by the tender's editors (the tender form or planning an opportunity)."""
+
+    form_class = forms.TenderParticipantForm
+    creatable = classmethod(lambda cls, user: False)
+
+    def success_url(self, instance):
+        return instance.tender.get_absolute_url()
