@@ -190,6 +190,12 @@ def scope_for(user) -> AccessScope:
     return cached
 
 
+def can_edit_somewhere(user) -> bool:
+    """Whether the user may create records at all: an admin or editor of some organisation."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.editing_owner_ids)
+
+
 def forget_scope(user) -> None:
     """Drop the cached scope, e.g. after the user's memberships changed in this request."""
     if user is not None and hasattr(user, "_samdigi_scope"):

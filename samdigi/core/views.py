@@ -332,6 +332,13 @@ class ObjectDeleteView(ModelViewMixin, View):
         return optional_reverse(url_name(self.model, "list")) or reverse("home")
 
 
+def section(prefix, patterns):
+    """A URL prefix for a model's patterns (from model_urls), inside the app's namespace."""
+    from django.urls import include, path
+
+    return path(prefix, include(patterns))
+
+
 def model_urls(
     model, list_view=None, detail_view=None, edit_view=None, delete_view=None, lookup="<int:pk>"
 ):

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from samdigi.core.views import ObjectDeleteView, model_urls
+from samdigi.core.views import ObjectDeleteView, model_urls, section
 from samdigi.landscape import views
 from samdigi.landscape.models import (
     Contract,
@@ -13,10 +13,6 @@ from samdigi.landscape.models import (
 )
 
 app_name = "landscape"
-
-
-def section(prefix, patterns):
-    return path(prefix, include(patterns))
 
 
 urlpatterns = [

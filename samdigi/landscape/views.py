@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samdigi.core.access import current_membership_q, scope_for
+from samdigi.core.access import can_edit_somewhere, current_membership_q, scope_for
 from samdigi.core.models import Attachment
 from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.landscape import calendar, filters, forms, services, tables
@@ -31,11 +31,6 @@ from samdigi.landscape.models import (
     SystemUsage,
 )
 from samdigi.organizations.models import Association, AssociationMember, Municipality
-
-
-def can_edit_somewhere(user):
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.editing_owner_ids)
 
 
 class VendorListView(ObjectListView):

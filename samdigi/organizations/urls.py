@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from samdigi.core.views import model_urls
+from samdigi.core.views import model_urls, section
 from samdigi.organizations import views
 from samdigi.organizations.models import (
     Association,
@@ -16,10 +16,6 @@ app_name = "organizations"
 urlpatterns = [
     path("people/invite/<int:org_pk>/", views.invite, name="invite"),
 ]
-
-
-def section(prefix, patterns):
-    return path(prefix, include(patterns))
 
 
 urlpatterns += [

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from samdigi.core.views import ObjectDeleteView, model_urls
+from samdigi.core.views import ObjectDeleteView, model_urls, section
 from samdigi.portfolio import public, views
 from samdigi.portfolio.models import (
     Benefit,
@@ -21,10 +21,6 @@ from samdigi.portfolio.models import (
 )
 
 app_name = "portfolio"
-
-
-def section(prefix, patterns):
-    return path(prefix, include(patterns))
 
 
 urlpatterns = [

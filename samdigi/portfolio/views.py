@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import can_edit_somewhere
 from samdigi.core.models import Attachment
 from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.organizations.models import Municipality
@@ -36,11 +36,6 @@ from samdigi.portfolio.models import (
     StrategyGoal,
     can_decide,
 )
-
-
-def can_edit_somewhere(user):
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.editing_owner_ids)
 
 
 def can_edit_a_project(user):

@@ -1,14 +1,10 @@
-from django.urls import include, path
+from django.urls import path
 
-from samdigi.core.views import ObjectDeleteView, model_urls
+from samdigi.core.views import ObjectDeleteView, model_urls, section
 from samdigi.procurement import public, views
 from samdigi.procurement.models import Tender, TenderParticipant, Threshold
 
 app_name = "procurement"
-
-
-def section(prefix, patterns):
-    return path(prefix, include(patterns))
 
 
 urlpatterns = [

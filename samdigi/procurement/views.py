@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import can_edit_somewhere, scope_for
 from samdigi.core.models import Attachment
 from samdigi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.landscape.forms import AttachmentForm
@@ -24,11 +24,6 @@ from samdigi.procurement.models import (
     TenderParticipant,
     can_edit_thresholds,
 )
-
-
-def can_edit_somewhere(user):
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.editing_owner_ids)
 
 
 def threshold_creatable(cls, user):
