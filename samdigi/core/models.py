@@ -99,6 +99,22 @@ class OwnedQuerySet(models.QuerySet):
         return scope_for(user).filter_editable(self, self.model)
 
 
+class ParentAccessQuerySet(models.QuerySet):
+    """Rows with no access of their own: they are seen and changed with the record they belong to
+    (a tender's steps, an association's member rows). Subclasses name the foreign key."""
+
+    parent_field: str = ""
+
+    def _parents(self):
+        return self.model._meta.get_field(self.parent_field).related_model._default_manager
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.parent_field}__in": self._parents().visible_to(user)})
+
+    def editable_by(self, user):
+        return self.filter(**{f"{self.parent_field}__in": self._parents().editable_by(user)})
+
+
 class OwnedModel(TrackedModel):
     """A record owned by an organisation (a municipality or an association).
 

@@ -164,34 +164,43 @@ class Table(metaclass=TableMeta):
             yield [self._export_value(c, obj) for c in columns]
 
     def as_csv(self, filename: str) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM.
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([str(c.label) for c in self.export_columns()])
-        for row in self.export_rows():
-            writer.writerow([_csv_text(v) for v in row])
-        return response
+        labels = [str(c.label) for c in self.export_columns()]
+        return csv_response(filename, labels, self.export_rows())
 
     def as_xlsx(self, filename: str) -> HttpResponse:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(filename)[:31] or "data")
-        columns = self.export_columns()
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(
-                12, len(str(column.label)) + 2
-            )
-        sheet.append([str(c.label) for c in columns])
-        for row in self.export_rows():
-            sheet.append([_xlsx_value(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.xlsx"'
-        return response
+        labels = [str(c.label) for c in self.export_columns()]
+        return xlsx_response(filename, labels, self.export_rows())
+
+
+def csv_response(filename: str, headers: list[str], rows) -> HttpResponse:
+    """A downloadable CSV (semicolons, UTF-8 with BOM) as Danish Excel opens it."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM.
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_text(v) for v in row])
+    return response
+
+
+def xlsx_response(filename: str, headers: list[str], rows) -> HttpResponse:
+    """A downloadable one-sheet workbook with typed cells (dates as dates, numbers as numbers)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(filename)[:31] or "data")
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 2)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([_xlsx_value(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.xlsx"'
+    return response
 
 
 def _csv_text(value):

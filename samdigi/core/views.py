@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, include, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -334,8 +334,6 @@ class ObjectDeleteView(ModelViewMixin, View):
 
 def section(prefix, patterns):
     """A URL prefix for a model's patterns (from model_urls), inside the app's namespace."""
-    from django.urls import include, path
-
     return path(prefix, include(patterns))
 
 
@@ -343,8 +341,6 @@ def model_urls(
     model, list_view=None, detail_view=None, edit_view=None, delete_view=None, lookup="<int:pk>"
 ):
     """The standard URL patterns of a model: list, add, detail (with tabs), edit, delete."""
-    from django.urls import path
-
     name = model._meta.model_name
     patterns = []
     if list_view:

@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
 
+from samdigi.core.access import can_edit_somewhere
 from samdigi.core.api import ModelViewSet, VersionedSerializer
 from samdigi.landscape import filters
 from samdigi.landscape.models import (
@@ -217,16 +219,9 @@ class VendorViewSet(ModelViewSet):
     filterset_class = filters.VendorFilterSet
 
     def check_create(self, data):
-        from rest_framework.exceptions import PermissionDenied
-
-        if (
-            not Vendor.objects.editable_by(self.request.user).exists()
-            and not self.request.user.is_superuser
-        ):
-            from samdigi.core.access import scope_for
-
-            if not scope_for(self.request.user).editing_owner_ids:
-                raise PermissionDenied()
+        # Shared reference data: anyone who edits for some organisation maintains it.
+        if not can_edit_somewhere(self.request.user):
+            raise PermissionDenied(_("You may not create records for this organisation."))
 
 
 class KleClassViewSet(ModelViewSet):
@@ -246,8 +241,6 @@ class ItSystemViewSet(ModelViewSet):
     prefetch_related = ("kle",)
 
     def check_create(self, data):
-        from rest_framework.exceptions import PermissionDenied
-
         from samdigi.core.access import scope_for
 
         scope = scope_for(self.request.user)

@@ -4,17 +4,15 @@ Other apps add events to the feeds (e.g. tender milestones) by registering a pro
 `register_event_provider(func)` where func(user, municipality_code) returns CalendarEvent items.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
-from openpyxl import Workbook
+
+from samdigi.core.tables import csv_response, xlsx_response
 
 
 @dataclass(frozen=True)
@@ -157,32 +155,13 @@ def contract_timeline(contract, today, width=900):
 
 
 def export_deadlines(rows, fmt):
-    headers = [_("Date"), _("Kind"), _("Contract"), _("Municipality"), _("Vendor")]
-    values = [
-        [r.date, r.kind_label, r.contract.name, r.contract.owner.name, r.contract.vendor.name]
-        for r in rows
+    headers = [
+        str(h) for h in (_("Date"), _("Kind"), _("Contract"), _("Municipality"), _("Vendor"))
     ]
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="deadlines.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([str(h) for h in headers])
-        for row in values:
-            writer.writerow(
-                [v.isoformat() if isinstance(v, datetime.date) else str(v) for v in row]
-            )
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("deadlines")
-    sheet.append([str(h) for h in headers])
-    for row in values:
-        sheet.append([v if isinstance(v, datetime.date) else str(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    values = (
+        [r.date, str(r.kind_label), r.contract.name, r.contract.owner.name, r.contract.vendor.name]
+        for r in rows
     )
-    response["Content-Disposition"] = 'attachment; filename="deadlines.xlsx"'
-    return response
+    if fmt == "csv":
+        return csv_response("deadlines", headers, values)
+    return xlsx_response("deadlines", headers, values)

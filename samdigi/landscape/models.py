@@ -20,11 +20,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import scope_for
-from samdigi.core.models import OwnedModel, OwnedQuerySet, TrackedModel
+from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
 from samdigi.landscape import deadlines
 from samdigi.landscape.cvr import CvrError, validate_cvr
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
+
+# Stored on each contract by refresh_derived(), from landscape/deadlines.py.
+DERIVED_DATE_FIELDS = (
+    "current_end",
+    "ends_on",
+    "latest_end",
+    "notice_deadline",
+    "option_decision",
+    "retender_start",
+)
 
 
 class ProcurementProcedure(models.TextChoices):
@@ -441,14 +451,7 @@ class Contract(OwnedModel):
 
     objects = ContractQuerySet.as_manager()
 
-    history_excluded_fields = TrackedModel.history_excluded_fields + (
-        "current_end",
-        "ends_on",
-        "latest_end",
-        "notice_deadline",
-        "option_decision",
-        "retender_start",
-    )
+    history_excluded_fields = TrackedModel.history_excluded_fields + DERIVED_DATE_FIELDS
 
     class Meta:
         ordering = ["current_end", "name"]
@@ -569,16 +572,8 @@ def _lead_time_overrides(municipality_id) -> dict[str, int]:
     return overrides
 
 
-class LeadTimeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from samdigi.organizations.models import Association
-
-        return self.filter(association__in=Association.objects.visible_to(user))
-
-    def editable_by(self, user):
-        from samdigi.organizations.models import Association
-
-        return self.filter(association__in=Association.objects.editable_by(user))
+class LeadTimeQuerySet(ParentAccessQuerySet):
+    parent_field = "association"
 
 
 class LeadTime(TrackedModel):
@@ -618,6 +613,31 @@ class LeadTime(TrackedModel):
     def get_absolute_url(self):
         return reverse("landscape:leadtime_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        recompute_member_contracts(self.association_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        recompute_member_contracts(self.association_id)
+        return result
+
+
+def recompute_member_contracts(association_id) -> None:
+    """Stored re-tender starts depend on the lead times: recompute the current members' contracts
+    (after a lead time is added, changed or removed)."""
+    from samdigi.core.access import current_membership_q
+    from samdigi.organizations.models import AssociationMember
+
+    members = AssociationMember.objects.filter(
+        current_membership_q(), association_id=association_id
+    )
+    contracts = list(Contract.objects.filter(owner__in=members.values("municipality_id")))
+    with remembered_lead_times():
+        for contract in contracts:
+            contract.refresh_derived(lead_time_overrides_for(contract.owner_id))
+    Contract.objects.bulk_update(contracts, DERIVED_DATE_FIELDS, batch_size=1000)
+
 
 class DeadlineKind(models.TextChoices):
     NOTICE_DEADLINE = "notice_deadline", _("notice deadline")
@@ -634,6 +654,16 @@ def all_deadline_kinds():
     return [kind.value for kind in DeadlineKind]
 
 
+class ReminderQuerySet(OwnedQuerySet):
+    """Reminder settings are the municipality's own business: only its members see them."""
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        return self.filter(owner__in=scope.own_municipality_ids)
+
+
 class ReminderSubscription(OwnedModel):
     """Who in a municipality gets which deadline kinds, and how many days ahead."""
 
@@ -646,6 +676,8 @@ class ReminderSubscription(OwnedModel):
     kinds = models.JSONField(_("deadline kinds"), default=all_deadline_kinds)
     days_ahead = models.JSONField(_("days ahead"), default=default_days_ahead)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["owner__name", "user__username"]

@@ -69,7 +69,7 @@ urlpatterns = [
             views.ReminderListView,
             views.ReminderDetailView,
             views.ReminderEditView,
-            views.ReminderDeleteView,
+            ObjectDeleteView,
         ),
     ),
     section(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from samdigi.core.access import can_edit_somewhere, current_membership_q, scope_for
 from samdigi.core.models import Attachment
-from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from samdigi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.landscape import calendar, filters, forms, services, tables
 from samdigi.landscape.importers import IMPORTERS
 from samdigi.landscape.models import (
@@ -173,31 +173,14 @@ class ReminderListView(ObjectListView):
     table_class = tables.ReminderSubscriptionTable
     creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
-    def visible_queryset(self):
-        # Reminder settings are the municipality's own business: its members only.
-        scope = scope_for(self.request.user)
-        qs = super().visible_queryset()
-        return qs if scope.is_superuser else qs.filter(owner__in=scope.own_municipality_ids)
-
 
 class ReminderDetailView(ObjectDetailView):
     template_name = "landscape/remindersubscription_detail.html"
-
-    def visible_queryset(self):
-        return ReminderListView.visible_queryset(self)
 
 
 class ReminderEditView(ObjectEditView):
     form_class = forms.ReminderSubscriptionForm
     creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
-
-    def visible_queryset(self):
-        return ReminderListView.visible_queryset(self)
-
-
-class ReminderDeleteView(ObjectDeleteView):
-    def visible_queryset(self):
-        return ReminderListView.visible_queryset(self)
 
 
 class LeadTimeListView(ObjectListView):
@@ -212,23 +195,6 @@ class LeadTimeDetailView(ObjectDetailView):
 class LeadTimeEditView(ObjectEditView):
     form_class = forms.LeadTimeForm
     creatable = LeadTimeListView.creatable
-
-    def after_save(self, instance, created):
-        # Stored re-tender starts depend on the lead time: recompute the members' contracts.
-        members = AssociationMember.objects.filter(
-            current_membership_q(), association=instance.association
-        )
-        for contract in Contract.objects.filter(owner__in=members.values("municipality_id")):
-            contract.save(
-                update_fields=[
-                    "retender_start",
-                    "current_end",
-                    "ends_on",
-                    "latest_end",
-                    "notice_deadline",
-                    "option_decision",
-                ]
-            )
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -263,7 +229,6 @@ def deadline_list(request):
         contracts.filter(services.range_q(today, end, kinds)), today, end, kinds
     )
     warnings = list(contracts.filter(services.unnoticed_q(today)).order_by("notice_deadline"))
-    scope = scope_for(request.user)
     context = {
         "rows": rows,
         "warnings": warnings,
@@ -272,11 +237,7 @@ def deadline_list(request):
         "selected_kinds": kinds or [],
         "municipality": municipality,
         "association": association,
-        "municipalities": Municipality.objects.filter(
-            pk__in=scope.own_municipality_ids | scope.peer_municipality_ids
-        )
-        if not scope.is_superuser
-        else Municipality.objects.all(),
+        "municipalities": Municipality.objects.in_reach_of(request.user),
         "associations": Association.objects.visible_to(request.user),
         "today": today,
     }
@@ -291,7 +252,6 @@ def deadline_list(request):
 @login_required
 def calendar_page(request):
     feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
-    scope = scope_for(request.user)
     return render(
         request,
         "landscape/calendar.html",
@@ -300,9 +260,7 @@ def calendar_page(request):
             "feed_url": request.build_absolute_uri(
                 reverse("landscape:calendar_feed", args=[feed.secret])
             ),
-            "municipalities": Municipality.objects.filter(
-                pk__in=scope.own_municipality_ids | scope.peer_municipality_ids
-            ),
+            "municipalities": Municipality.objects.in_reach_of(request.user),
         },
     )
 

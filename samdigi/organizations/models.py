@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samdigi.core import access
 from samdigi.core.access import current_membership_q, scope_for
-from samdigi.core.models import OwnedModel, TrackedModel
+from samdigi.core.models import OwnedModel, ParentAccessQuerySet, TrackedModel
 
 
 class Region(models.IntegerChoices):
@@ -68,6 +68,14 @@ class MunicipalityQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         return self
+
+    def in_reach_of(self, user):
+        """The municipalities whose shared records the user works with: their own and the other
+        members of their associations (all of them for a superuser)."""
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        return self.filter(pk__in=scope.own_municipality_ids | scope.peer_municipality_ids)
 
     def editable_by(self, user):
         # Reference data: changed by system administrators (Django admin, population updates).
@@ -212,15 +220,11 @@ class Association(Organization):
         return self.members.filter(current_membership_q(on=on)).select_related("municipality")
 
 
-class AssociationMemberQuerySet(models.QuerySet):
+class AssociationMemberQuerySet(ParentAccessQuerySet):
+    parent_field = "association"
+
     def current(self, on=None):
         return self.filter(current_membership_q(on=on))
-
-    def visible_to(self, user):
-        return self.filter(association__in=Association.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(association__in=Association.objects.editable_by(user))
 
 
 class AssociationMember(TrackedModel):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import current_membership_q, scope_for
-from samdigi.core.models import OwnedModel, OwnedQuerySet, TrackedModel
+from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
 from samdigi.portfolio import risk as risk_rules
 from samdigi.portfolio import status as status_rules
 from samdigi.portfolio.business_case import DEFAULT_DISCOUNT_RATE
@@ -303,12 +303,8 @@ class Strategy(OwnedModel):
         return reverse("portfolio:strategy_detail", args=[self.pk])
 
 
-class StrategyGoalQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(strategy__in=Strategy.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(strategy__in=Strategy.objects.editable_by(user))
+class StrategyGoalQuerySet(ParentAccessQuerySet):
+    parent_field = "strategy"
 
 
 class StrategyGoal(TrackedModel):

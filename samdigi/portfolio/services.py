@@ -209,21 +209,57 @@ def answer_participation(participant, joined: bool, user) -> Participant:
 # --- cost sharing ---------------------------------------------------------------------------
 
 
-def populations_on(municipalities, day: datetime.date) -> dict[int, int]:
-    """Each municipality's population in force on `day` (one query); the current figure where no
-    dated figure is that old."""
-    ids = [m.pk for m in municipalities]
-    result = {m.pk: m.population for m in municipalities}
-    seen = set()
-    for municipality_id, population in (
-        PopulationFigure.objects.filter(municipality_id__in=ids, date__lte=day)
+def populations_by_day(municipalities, days) -> dict[datetime.date, dict[int, int]]:
+    """Each municipality's population in force on each of `days`, in one query; the current
+    figure where no dated figure is that old."""
+    municipalities = list(municipalities)
+    days = set(days)
+    if not days:
+        return {}
+    figures = defaultdict(list)  # municipality id → [(date, population)], newest first
+    for municipality_id, date, population in (
+        PopulationFigure.objects.filter(
+            municipality_id__in=[m.pk for m in municipalities], date__lte=max(days)
+        )
         .order_by("municipality_id", "-date")
-        .values_list("municipality_id", "population")
+        .values_list("municipality_id", "date", "population")
     ):
-        if municipality_id not in seen:
-            seen.add(municipality_id)
-            result[municipality_id] = population
+        figures[municipality_id].append((date, population))
+    result = {}
+    for day in days:
+        in_force = {m.pk: m.population for m in municipalities}
+        for municipality_id, dated in figures.items():
+            in_force[municipality_id] = next(
+                (population for date, population in dated if date <= day),
+                in_force[municipality_id],
+            )
+        result[day] = in_force
     return result
+
+
+def populations_on(municipalities, day: datetime.date) -> dict[int, int]:
+    """Each municipality's population in force on `day` (one query)."""
+    return populations_by_day(municipalities, [day])[day]
+
+
+def joined_participants(project) -> list:
+    return [p for p in project.participants.all() if p.status == Participant.Status.JOINED]
+
+
+def population_day(project) -> datetime.date:
+    return project.population_date or timezone.localdate()
+
+
+def sharing_participants(joined, populations) -> list:
+    """The pure cost-sharing module's participants for a project's joined municipalities."""
+    return [
+        cost_sharing.Participant(
+            municipality_code=p.municipality.code,
+            population=populations.get(p.municipality_id, p.municipality.population),
+            agreed_percentage=p.agreed_percentage,
+        )
+        for p in joined
+    ]
 
 
 @dataclass
@@ -257,24 +293,16 @@ def cost_shares(project, populations: dict[int, int] | None = None) -> CostShare
     Uses prefetched `participants` and `cost_lines` when present. Every line is split on its own
     with the largest remainder method, so each line's shares add up exactly to the line.
     """
-    joined = [p for p in project.participants.all() if p.status == Participant.Status.JOINED]
+    joined = joined_participants(project)
     lines = list(project.cost_lines.all())
     result = CostShares()
     result.total = cost_sharing.from_ore(sum(cost_sharing.to_ore(line.amount) for line in lines))
     result.years = sorted({line.year for line in lines})
     if not joined:
         return result
-    day = project.population_date or timezone.localdate()
     if populations is None:
-        populations = populations_on([p.municipality for p in joined], day)
-    participants = [
-        cost_sharing.Participant(
-            municipality_code=p.municipality.code,
-            population=populations.get(p.municipality_id, p.municipality.population),
-            agreed_percentage=p.agreed_percentage,
-        )
-        for p in joined
-    ]
+        populations = populations_on([p.municipality for p in joined], population_day(project))
+    participants = sharing_participants(joined, populations)
     result.names = {p.municipality.code: p.municipality.name for p in joined}
     per_year: dict[tuple[str, int], int] = defaultdict(int)
     totals = dict.fromkeys(sorted(result.names, key=cost_sharing.code_sort_key), 0)
@@ -319,17 +347,8 @@ def business_case_summary(case: BusinessCase):
             if p.status == Participant.Status.JOINED
         ]
         if joined:
-            populations = populations_on(
-                [p.municipality for p in joined], project.population_date or timezone.localdate()
-            )
-            participants = [
-                cost_sharing.Participant(
-                    p.municipality.code,
-                    populations.get(p.municipality_id, 0),
-                    p.agreed_percentage,
-                )
-                for p in joined
-            ]
+            populations = populations_on([p.municipality for p in joined], population_day(project))
+            participants = sharing_participants(joined, populations)
             names = {p.municipality.code: p.municipality.name for p in joined}
             try:
                 per_participant = {

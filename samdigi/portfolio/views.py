@@ -788,13 +788,19 @@ def municipality_portfolio(request, code):
         )
         .order_by("kind", "title")
     )
+    # One population query for every joint project, whatever the number of projects.
+    joint = [project for project in projects if project.is_joint]
+    populations = services.populations_by_day(
+        {p.municipality for project in joint for p in services.joined_participants(project)},
+        {services.population_day(project) for project in joint},
+    )
     rows = []
     total_share = 0
     for project in projects:
         share = None
         status = None
         if project.is_joint:
-            shares = services.cost_shares(project)
+            shares = services.cost_shares(project, populations[services.population_day(project)])
             share = shares.by_municipality.get(municipality.code)
             status = next(
                 (p for p in project.participants.all() if p.municipality_id == municipality.pk),

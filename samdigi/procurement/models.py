@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import ASSOCIATION_ADMIN, scope_for
-from samdigi.core.models import OwnedModel, OwnedQuerySet, TrackedModel
+from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
 from samdigi.landscape.models import ProcurementProcedure
 from samdigi.procurement import timeline
 
@@ -322,9 +322,8 @@ class Tender(OwnedModel):
             raise ValidationError({"owner": _("Choose a municipality or an association.")})
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(tender__in=Tender.objects.visible_to(user))
+class ParticipantQuerySet(ParentAccessQuerySet):
+    parent_field = "tender"
 
     def editable_by(self, user):
         # The tender's editors, and a participating municipality's admins for its own row.
@@ -399,12 +398,8 @@ class TenderParticipant(TrackedModel):
         return self.tender.get_absolute_url()
 
 
-class StepQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(tender__in=Tender.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(tender__in=Tender.objects.editable_by(user))
+class StepQuerySet(ParentAccessQuerySet):
+    parent_field = "tender"
 
 
 class TenderStep(TrackedModel):

@@ -273,7 +273,6 @@ def pipeline(request):
     municipality, association = _chosen_organisation(request)
     tenders, contracts = services.pipeline_scope(request.user, municipality, association)
     quarters, undated = services.pipeline(tenders)
-    scope = scope_for(request.user)
     return render(
         request,
         "procurement/pipeline.html",
@@ -283,11 +282,7 @@ def pipeline(request):
             "gaps": list(services.gap_list(contracts)),
             "municipality": municipality,
             "association": association,
-            "municipalities": Municipality.objects.filter(
-                pk__in=scope.own_municipality_ids | scope.peer_municipality_ids
-            )
-            if not scope.is_superuser
-            else Municipality.objects.all(),
+            "municipalities": Municipality.objects.in_reach_of(request.user),
             "associations": Association.objects.visible_to(request.user),
         },
     )
@@ -315,7 +310,6 @@ def opportunity_list(request):
     """The joint-tender opportunity finder over the association's contracts the user can see."""
     association = _association_for_finder(request)
     result = services.find_for_association(association, request.user)
-    scope = scope_for(request.user)
     return render(
         request,
         "procurement/opportunities.html",
@@ -323,7 +317,7 @@ def opportunity_list(request):
             "association": association,
             "associations": Association.objects.visible_to(request.user),
             "result": result,
-            "can_plan": scope.can_edit_owned(association.pk),
+            "can_plan": scope_for(request.user).can_edit_owned(association.pk),
             "window_months": services.OPPORTUNITY_WINDOW_MONTHS,
             "lead_months": services.OPPORTUNITY_LEAD_MONTHS,
             "max_prolongation": services.OPPORTUNITY_MAX_PROLONGATION,

@@ -63,6 +63,16 @@ def test_the_associations_lead_time_moves_the_retender_start(world, vendor):
     assert c.retender_start == datetime.date(2026, 7, 1)
 
 
+def test_changing_or_removing_a_lead_time_recomputes_existing_contracts(world, vendor):
+    c = contract(world, vendor)
+    lead_time = LeadTime.objects.create(association=world.association, procedure="open", months=18)
+    c.refresh_from_db()
+    assert c.retender_start == datetime.date(2026, 7, 1)
+    lead_time.delete()
+    c.refresh_from_db()
+    assert c.retender_start == datetime.date(2027, 1, 1)
+
+
 def test_bad_contract_dates_are_refused_naming_the_field(world, vendor):
     client = client_for(world, "own_editor")
     response = client.post(

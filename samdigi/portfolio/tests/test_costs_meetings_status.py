@@ -272,3 +272,25 @@ def test_the_openapi_schema_is_valid(tmp_path):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
+
+
+def test_the_municipality_portfolio_costs_the_same_queries_for_one_or_many_joint_projects(world):
+    import datetime as dt
+
+    from samdigi.core.testing import client_for, count_queries
+    from samdigi.portfolio.models import CostLine
+    from samdigi.portfolio.tests.factories import join, joint_project
+
+    def add(index):
+        project = joint_project(world, index=index, population_date=dt.date(2026, 1, 1 + index))
+        join(project, world.own)
+        join(project, world.peer)
+        CostLine.objects.create(project=project, year=2027, kind="investment", amount="1000.00")
+
+    add(0)
+    client = client_for(world, "own_viewer")
+    url = f"/portfolio/municipalities/{world.own.code}/"
+    one = count_queries(lambda: client.get(url))
+    for index in range(1, 6):
+        add(index)
+    assert count_queries(lambda: client.get(url)) == one
