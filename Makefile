@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run setup test test-sqlite test-postgres lint format bench messages check clean
+.PHONY: run setup serve-prod test test-sqlite test-postgres lint format bench fuzz fuzz-postgres messages check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: setup
 	@echo "samdigi on http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production in one command (README, "Running in production"): compilemessages, migrate and
+# collectstatic with the production settings, then gunicorn. Needs SECRET_KEY and ALLOWED_HOSTS.
+serve-prod: $(STAMP)
+	BIND="$${BIND:-$(HOST):$(PORT)}" scripts/serve_production.sh
+
 test: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py collectstatic --noinput -v0
@@ -34,6 +39,8 @@ test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) fuzz
+	$(MAKE) fuzz-postgres
 
 test-sqlite: $(STAMP)
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
@@ -61,6 +68,16 @@ messages: $(STAMP)
 
 bench: setup
 	$(PY) -m samdigi.bench
+
+# A bounded, seeded schemathesis run against a served throwaway copy of the demo (SQLite; with
+# `scripts/with_postgres.py -- $(PY) scripts/fuzz.py` on PostgreSQL): 0 5xx, 0 schema violations.
+fuzz: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) scripts/fuzz.py
+
+fuzz-postgres: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) scripts/with_postgres.py -- $(PY) scripts/fuzz.py
 
 clean:
 	rm -rf $(VENV) staticfiles samdigi.sqlite3

@@ -6,6 +6,11 @@
 Starts Debian's PostgreSQL binaries with initdb/pg_ctl in a temporary directory on a free loopback
 port, exports DATABASE_URL for the command, and stops the server whatever happens. PostgreSQL
 refuses to run as root, so as root the cluster runs as the `postgres` system user.
+
+The command also gets SAMDIGI_PG_CTL (the pg_ctl binary) and SAMDIGI_PG_DATA (the data directory),
+so a test can stop and start this throwaway cluster (the database outage test does); the server
+options live in the cluster's postgresql.conf, so a plain `pg_ctl -D DATA start` brings it back
+on the same port.
 """
 
 import contextlib
@@ -78,6 +83,13 @@ def main(argv: list[str]) -> int:
             "--no-sync",
             stdout=subprocess.DEVNULL,
         )
+        with open(datadir / "postgresql.conf", "a") as conf:
+            conf.write(
+                f"\nlisten_addresses = '127.0.0.1'\nport = {port}\n"
+                f"unix_socket_directories = '{workdir}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "max_connections = 50\n"
+            )
         run(
             bindir / "pg_ctl",
             "-D",
@@ -88,12 +100,14 @@ def main(argv: list[str]) -> int:
             "-t",
             "60",
             "start",
-            "-o",
-            f"-h 127.0.0.1 -p {port} -k {workdir} -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c max_connections=50",
             stdout=subprocess.DEVNULL,
         )
-        env = dict(os.environ, DATABASE_URL=f"postgresql://postgres@127.0.0.1:{port}/postgres")
+        env = dict(
+            os.environ,
+            DATABASE_URL=f"postgresql://postgres@127.0.0.1:{port}/postgres",
+            SAMDIGI_PG_CTL=str(bindir / "pg_ctl"),
+            SAMDIGI_PG_DATA=str(datadir),
+        )
         print(f"[with_postgres] PostgreSQL from {bindir} on 127.0.0.1:{port}", flush=True)
         return subprocess.run(argv, env=env).returncode
     except subprocess.CalledProcessError as error:

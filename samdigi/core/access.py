@@ -97,6 +97,24 @@ class AccessScope:
     def role_in(self, org_id: int) -> str | None:
         return self.roles.get(org_id)
 
+    def creatable_owner_ids(self, model) -> frozenset[int] | None:
+        """The organisations the user may create `model` records for (None: any, a superuser).
+
+        Decided once here for the page, the API and the form's owner choices: the owner's admins
+        and editors, unless the model's policy (`owners_for_create`) says otherwise. An owner
+        change is a create under the new owner and is checked the same way.
+        """
+        if self.is_superuser:
+            return None
+        policy = getattr(model, "owners_for_create", None)
+        if policy is not None:
+            return frozenset(policy(self))
+        return self.editing_owner_ids
+
+    def may_create_for(self, model, owner_id) -> bool:
+        allowed = self.creatable_owner_ids(model)
+        return allowed is None or owner_id in allowed
+
     # --- queryset filters -------------------------------------------------------------------
 
     def visible_q(self, owner_field: str = "owner", internal_field: str | None = "internal") -> Q:
@@ -138,6 +156,41 @@ def current_membership_q(prefix: str = "", on: datetime.date | None = None) -> Q
     on = on or timezone.localdate()
     return Q(**{f"{prefix}joined__lte": on}) & (
         Q(**{f"{prefix}left__isnull": True}) | Q(**{f"{prefix}left__gt": on})
+    )
+
+
+def membership_periods(municipality_id, association_ids) -> list[tuple]:
+    """The (joined, left) periods of a municipality in any of the given associations."""
+    AssociationMember = apps.get_model("organizations", "AssociationMember")
+    return list(
+        AssociationMember.objects.filter(
+            municipality_id=municipality_id, association_id__in=list(association_ids)
+        ).values_list("joined", "left")
+    )
+
+
+def may_link_member(
+    association_ids, municipality_id, *, already_linked=False, record_start=None
+) -> bool:
+    """Whether a municipality may be linked to a record of (or shared within) these associations:
+    the membership rule of core/rules/membership.py over the stored membership periods."""
+    from samdigi.core.rules.membership import may_link
+
+    return may_link(
+        membership_periods(municipality_id, association_ids),
+        timezone.localdate(),
+        already_linked=already_linked,
+        record_start=record_start,
+    )
+
+
+def current_association_ids(municipality_id) -> set[int]:
+    """The associations the municipality is a current member of."""
+    AssociationMember = apps.get_model("organizations", "AssociationMember")
+    return set(
+        AssociationMember.objects.filter(
+            current_membership_q(), municipality_id=municipality_id
+        ).values_list("association_id", flat=True)
     )
 
 
@@ -188,6 +241,44 @@ def scope_for(user) -> AccessScope:
         cached = build_scope(user)
         user._samdigi_scope = cached
     return cached
+
+
+def linkable(queryset, user):
+    """The rows of `queryset` that `user` may link a record to: what they may see (a queryset's
+    own `linkable_by` narrows further), and for user accounts the people of the organisations the
+    user reaches. Cross-organisation rules (membership) are the models' clean() on top of this."""
+    if hasattr(queryset, "linkable_by"):
+        return queryset.linkable_by(user)
+    if hasattr(queryset, "visible_to"):
+        return queryset.visible_to(user)
+    from django.contrib.auth import get_user_model
+
+    if queryset.model is get_user_model():
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return queryset
+        if not scope.authenticated:
+            return queryset.none()
+        Membership = apps.get_model("organizations", "Membership")
+        people = Membership.objects.filter(organization_id__in=scope.reachable_org_ids).values(
+            "user_id"
+        )
+        return queryset.filter(Q(pk=scope.user_id) | Q(pk__in=people))
+    return queryset
+
+
+def filter_choices(queryset, user):
+    """The choices of a filter drop-down: what the user may link to, and of the organisations
+    only those the user works with (their own, their associations and the members of those), so
+    no list offers the names of another tenant."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    if queryset.model._meta.label == "organizations.Organization":
+        return queryset.filter(pk__in=scope.reachable_org_ids)
+    if hasattr(queryset, "in_reach_of"):
+        return queryset.in_reach_of(user)
+    return linkable(queryset, user)
 
 
 def can_edit_somewhere(user) -> bool:

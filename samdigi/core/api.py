@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 
-from samdigi.core.access import scope_for
-from samdigi.core.models import ChangeRecord, StaleVersionError
+from samdigi.core.access import linkable, scope_for
+from samdigi.core.models import ChangeRecord, StaleVersionError, set_links, visible_prefetches
 
 
 class Conflict(exceptions.APIException):
@@ -31,7 +32,18 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
 
 
 class VersionedSerializer(serializers.ModelSerializer):
-    """Serializer base: `version` is read on every record and required when updating it."""
+    """Serializer base: `version` is read on every record and required when updating it.
+
+    Every related field, many-to-many included, accepts only what the user may link
+    (`core.access.linkable`) and reads back only what the user may see; the model's clean() and
+    clean_links() add the cross-organisation rules. An owner change is checked like a create
+    under the new owner, and every save is re-checked inside its transaction against what the
+    user may edit. Model errors are answered under the API's field names.
+    """
+
+    # Related fields the access rules do not narrow: the owner is decided by the create policy
+    # (an outsider gets 403, not 400); subclasses add fields they narrow themselves.
+    unnarrowed_fields: tuple[str, ...] = ("owner",)
 
     version = serializers.IntegerField(
         required=False,
@@ -43,24 +55,66 @@ class VersionedSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        user = getattr(request, "user", None)
+        self._user = getattr(request, "user", None)
         for name, field in self.fields.items():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to") and name != "owner":
-                field.queryset = queryset.visible_to(user)
+            relation = getattr(field, "child_relation", field)
+            if isinstance(field, serializers.ManyRelatedField):
+                field.get_attribute = _visible_links(field.get_attribute, self._user)
+            if field.read_only or name in self.unnarrowed_fields:
+                continue
+            queryset = getattr(relation, "queryset", None)
+            if queryset is not None:
+                relation.queryset = linkable(queryset, self._user)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
         instance = self.instance or model()
+        self.check_owner_change(attrs)
+        links = {}
         for key, value in attrs.items():
-            if key != "version" and not model_field_is_m2m(instance, key):
+            if key == "version":
+                continue
+            if model_field_is_m2m(instance, key):
+                links[key] = value
+            else:
                 setattr(instance, key, value)
         try:
             instance.full_clean(exclude=self._clean_exclusions(model, attrs))
+            if links and hasattr(instance, "clean_links"):
+                instance.clean_links(links)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from error
+            raise serializers.ValidationError(self.api_errors(error)) from error
         return attrs
+
+    def check_owner_change(self, attrs):
+        """Moving a record to another owner is creating it there: the same policy decides."""
+        if self.instance is None or "owner" not in attrs:
+            return
+        owner = attrs["owner"]
+        if owner is None or owner.pk == getattr(self.instance, "owner_id", None):
+            return
+        if not scope_for(self._user).may_create_for(self.Meta.model, owner.pk):
+            raise exceptions.PermissionDenied(_("You may not move records to this organisation."))
+
+    def api_errors(self, error) -> dict:
+        """A model ValidationError keyed by the fields the client sent (source → field name)."""
+        if not hasattr(error, "error_dict"):
+            return {"non_field_errors": error.messages}
+        by_source: dict[str, str] = {}
+        for name, field in self.fields.items():
+            if not field.read_only and field.source not in (None, "*"):
+                by_source.setdefault(field.source, name)
+        result: dict[str, list] = {}
+        for key, messages in error.message_dict.items():
+            if key in by_source:
+                name = by_source[key]
+            elif key in self.fields and not self.fields[key].read_only:
+                name = key
+            else:
+                name = "non_field_errors"
+            result.setdefault(name, []).extend(messages)
+        return result
 
     def _clean_exclusions(self, model, attrs):
         return (
@@ -72,6 +126,15 @@ class VersionedSerializer(serializers.ModelSerializer):
             if self.partial
             else None
         )
+
+    def save(self, **kwargs):
+        # The re-check after the save (as NetBox does): whatever the change did (owner, links,
+        # the fields an assignee is named in), the user must still be able to edit the result,
+        # or the whole change is rolled back.
+        with transaction.atomic():
+            instance = super().save(**kwargs)
+            check_still_editable(instance, self._user)
+        return instance
 
     def create(self, validated_data):
         validated_data.pop("version", None)
@@ -106,8 +169,35 @@ class VersionedSerializer(serializers.ModelSerializer):
                 }
             ) from error
         for key, value in many.items():
-            getattr(instance, key).set(value)
+            set_links(instance, key, value, self._user)
         return instance
+
+
+def check_still_editable(instance, user) -> None:
+    """Raise PermissionDenied (inside the caller's transaction, which then rolls back) when the
+    saved record is outside what the user may edit."""
+    queryset = type(instance)._default_manager.all()
+    if not hasattr(queryset, "editable_by"):
+        return
+    if not queryset.editable_by(user).filter(pk=instance.pk).exists():
+        raise exceptions.PermissionDenied(
+            _("You could not edit the record after this change, so nothing was saved.")
+        )
+
+
+def _visible_links(get_attribute, user):
+    """A many-to-many field's values, narrowed to what the user may see. Prefetched values come
+    from the viewset's prefetch, which is already narrowed (`visible_prefetches`)."""
+
+    def visible(instance):
+        related = get_attribute(instance)
+        if getattr(related, "_result_cache", None) is not None:
+            return related
+        if hasattr(related, "visible_to"):
+            return related.visible_to(user)
+        return related
+
+    return visible
 
 
 def model_field_is_m2m(instance, name):
@@ -153,7 +243,9 @@ class ModelViewSet(viewsets.ModelViewSet):
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         if self.prefetch_related:
-            qs = qs.prefetch_related(*self.prefetch_related)
+            # Related rows are read back through the access layer, in the same fixed queries.
+            user = getattr(self.request, "user", None)
+            qs = qs.prefetch_related(*visible_prefetches(qs.model, self.prefetch_related, user))
         return qs
 
     def get_queryset(self):
@@ -181,7 +273,8 @@ class ModelViewSet(viewsets.ModelViewSet):
 
     def check_create(self, data):
         owner = data.get("owner")
-        if owner is not None and not scope_for(self.request.user).can_edit_owned(owner.pk):
+        model = self.queryset.model
+        if owner is not None and not scope_for(self.request.user).may_create_for(model, owner.pk):
             raise exceptions.PermissionDenied(
                 _("You may not create records for this organisation.")
             )

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from samdigi.core import history
+        from samdigi.core import history, lookups
 
         history.connect_signals()
+        lookups.register()

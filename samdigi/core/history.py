@@ -15,8 +15,32 @@ from django.db.models.signals import post_delete, post_save
 _current_user = contextvars.ContextVar("samdigi_current_user", default=None)
 
 
+class RequestUser:
+    """The acting user of a web request, read when a change is recorded rather than when the
+    request starts: the API authenticates a token only inside the view (DRF sets the user on the
+    underlying request then), after every middleware has run."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def resolve(self):
+        return getattr(self.request, "user", None)
+
+
 def get_current_user():
-    return _current_user.get()
+    value = _current_user.get()
+    if isinstance(value, RequestUser):
+        return value.resolve()
+    return value
+
+
+@contextmanager
+def acting_for_request(request):
+    token = _current_user.set(RequestUser(request))
+    try:
+        yield
+    finally:
+        _current_user.reset(token)
 
 
 @contextmanager

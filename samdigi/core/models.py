@@ -85,8 +85,77 @@ class TrackedModel(models.Model):
     def history_url_name(self):
         return None
 
+    def clean_links(self, links: dict) -> None:
+        """Check many-to-many values before they are set: `links` maps a field name to the
+        records it will point at (only the fields being changed). Raise ValidationError keyed
+        by field name; the API and the forms both call it, after clean()."""
+
+    def was_linked(self, attname, value) -> bool:
+        """Whether the stored record already had this value (an unchanged link may stay where a
+        new one would be refused, e.g. a member that has left)."""
+        loaded = getattr(self, "_loaded_values", None)
+        return self.pk is not None and loaded is not None and loaded.get(attname) == value
+
+    def current_links(self, name) -> set:
+        """The pks a many-to-many field points at now (empty for an unsaved record)."""
+        if self.pk is None:
+            return set()
+        return set(getattr(self, name).values_list("pk", flat=True))
+
     def get_changes(self):
         return ChangeRecord.objects.for_object(self)
+
+
+def set_links(instance, name, chosen, user) -> None:
+    """Set a many-to-many field to what the user chose, keeping the links they cannot see: a user
+    replaces only what is shown to them, never another tenant's links."""
+    from samdigi.core.access import linkable
+
+    manager = getattr(instance, name)
+    shown = linkable(manager.model._default_manager.all(), user).values("pk")
+    hidden = set(manager.exclude(pk__in=shown).values_list("pk", flat=True))
+    manager.set(list({obj.pk for obj in chosen} | hidden))
+
+
+def visible_prefetches(model, lookups, user) -> list:
+    """Prefetch lookups whose collections (many-to-many and reverse rows) are narrowed to what
+    `user` may see, so related rows are read back through the same door as the record."""
+    from django.db.models import Prefetch
+
+    result: list = []
+    seen: set[str] = set()
+    for lookup in lookups:
+        if isinstance(lookup, Prefetch):
+            result.append(lookup)
+            seen.add(lookup.prefetch_to)
+            continue
+        current = model
+        parts = lookup.split("__")
+        for depth, part in enumerate(parts):
+            try:
+                field = current._meta.get_field(part)
+            except Exception:
+                break
+            related = getattr(field, "related_model", None)
+            if related is None:
+                break
+            prefix = "__".join(parts[: depth + 1])
+            if prefix not in seen:
+                seen.add(prefix)
+                manager = related._default_manager
+                if (field.many_to_many or field.one_to_many) and hasattr(
+                    manager.all(), "visible_to"
+                ):
+                    result.append(Prefetch(prefix, queryset=manager.all().visible_to(user)))
+                else:
+                    result.append(prefix)
+            current = related
+        else:
+            continue
+        if lookup not in seen:
+            seen.add(lookup)
+            result.append(lookup)
+    return result
 
 
 class OwnedQuerySet(models.QuerySet):

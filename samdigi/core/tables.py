@@ -8,6 +8,7 @@ import csv
 import datetime
 import decimal
 import io
+import re
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -210,24 +211,29 @@ def _csv_text(value):
         return value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
-    # Defuse spreadsheet formulas in user text (CSV injection).
-    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
-        return "'" + text
-    return text
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    return defuse_formula(str(value))
 
 
 def _xlsx_value(value):
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
-    if isinstance(value, str) and value[:1] == "=":
-        return "'" + value
+    if isinstance(value, str):
+        # openpyxl stores any string starting with "=" as a formula.
+        return defuse_formula(value)
     return value
 
 
-def _is_number(text: str) -> bool:
-    try:
-        decimal.Decimal(text)
-    except decimal.InvalidOperation:
-        return False
-    return True
+# A cell starting with one of these is read as a formula (or DDE command) by Excel, LibreOffice or
+# Google Sheets; the fullwidth forms too, as the spreadsheets normalise them (OWASP CSV injection).
+FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def defuse_formula(text: str) -> str:
+    """User text for a spreadsheet cell: prefixed with an apostrophe when it would start a
+    formula. A plain signed number ("-12,5") is left alone: it means the number it shows."""
+    if text[:1] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -18,7 +18,7 @@ from django.views import View
 
 from samdigi.core.forms import ConfirmForm
 from samdigi.core.history import changes_since
-from samdigi.core.models import ChangeRecord, StaleVersionError
+from samdigi.core.models import ChangeRecord, StaleVersionError, visible_prefetches
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
 
@@ -88,6 +88,13 @@ class ObjectListView(ModelViewMixin, View):
 
     def get(self, request, **kwargs):
         queryset = self.visible_queryset()
+        prefetch = getattr(self.table_class, "prefetch_related", ())
+        if prefetch:
+            # The table's related rows are read back through the access layer; its own plain
+            # lookups of the same names then find them already fetched.
+            queryset = queryset.prefetch_related(
+                *visible_prefetches(queryset.model, prefetch, request.user)
+            )
         filterset = None
         if self.filterset_class:
             filterset = self.filterset_class(
@@ -232,6 +239,17 @@ class ObjectEditView(ModelViewMixin, View):
         if not form.is_valid():
             return self.render_form(obj, form, status=400)
         created = obj.pk is None
+        expected = form.cleaned_data.get("version")
+        if not created and expected is None:
+            # Without the version a stale form would overwrite silently: refuse, as the API does.
+            form.add_error(
+                None,
+                _(
+                    "The form did not say which version of the record it edits, so nothing was "
+                    "saved. Open the record again and repeat your change."
+                ),
+            )
+            return self.render_form(obj, form, status=400)
         try:
             with transaction.atomic():
                 instance = form.save(commit=False)
@@ -240,10 +258,10 @@ class ObjectEditView(ModelViewMixin, View):
                     instance.updated_by = request.user
                     instance.save()
                 else:
-                    expected = form.cleaned_data.get("version") or instance.version
                     instance.save_if_current(expected, user=request.user)
                 form.save_m2m()
                 self.after_save(instance, created)
+                self.check_still_editable(instance)
         except StaleVersionError as error:
             current = self.model._default_manager.get(pk=obj.pk)
             missed = changes_since(current, error.expected_version)
@@ -270,6 +288,17 @@ class ObjectEditView(ModelViewMixin, View):
 
     def after_save(self, instance, created):
         """Hook for related rows that must be written in the same transaction."""
+
+    def check_still_editable(self, instance):
+        """The re-check after the save, inside its transaction (as the API does): an owner change
+        or any other change that leaves the record outside what the user may edit is a create
+        where they may not create, so it is rolled back and answered 403."""
+        if not hasattr(self.base_queryset(), "editable_by"):
+            return  # rows whose view decides who may add them (e.g. reference figures)
+        if not self.editable_queryset().filter(pk=instance.pk).exists():
+            raise PermissionDenied(
+                _("You could not edit the record after this change, so nothing was saved.")
+            )
 
     def success_url(self, instance):
         return instance.get_absolute_url()

@@ -9,10 +9,11 @@ Conventions used throughout:
 
 * Every end date is **inclusive**: it is the last day the contract is in force. The next contract
   therefore starts the day after, which is why the re-tender start is counted back from end + 1 day.
-* Month arithmetic is ``dateutil.relativedelta``, which clamps to the last day of a short month
-  (31 March − 1 month = 28/29 February; 31 January + 1 month = 28/29 February). Several months are
-  always added in one step (expiration + 24 months, never + 12 + 12) so that a clamped February
-  does not drag later dates to the 28th.
+* Month arithmetic follows the end-of-month rule of DOMAIN.md (``samdigi.core.rules.months``): a
+  month-end maps to the target month's end (30 September + 6 months = 31 March; 30 April − 6
+  months = 31 October), any other day keeps its number, clamped to a short month. Several months
+  are always added in one step (expiration + 24 months, never + 12 + 12) so that a day clamped to
+  a short month's end does not turn into a month-end half-way.
 * Explanations are English sentences built from a template per rule (``RULE_TEXTS``) and its
   parameters, so a caller that wants another language translates the template and formats it with
   ``Deadline.params`` instead of parsing our English.
@@ -20,16 +21,17 @@ Conventions used throughout:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
-from dateutil.relativedelta import relativedelta
+from samdigi.core.rules.months import add_months, last_day_of_month
 
 __all__ = [
     "DEFAULT_LEAD_MONTHS",
+    "DERIVED_FIELDS",
     "FALLBACK_LEAD_MONTHS",
     "RULE_TEXTS",
     "ContractDates",
@@ -43,6 +45,11 @@ __all__ = [
     "ValidityStatus",
     "current_end",
     "deadlines",
+    "derived_dates",
+    "estimated_value",
+    "required_procedure",
+    "retender_lead_months",
+    "services_threshold",
     "earliest_end_if_notice_on",
     "effective_end",
     "end_of_period",
@@ -164,21 +171,7 @@ class ContractDates:
 # --- period arithmetic -------------------------------------------------------------------------
 
 
-def _months(n: int) -> relativedelta:
-    return relativedelta(months=n)
-
-
-def _shift_months(day: dt.date, months: int) -> dt.date:
-    """``day + relativedelta(months=months)``, clamped to the month's last day the same way, without
-    relativedelta's generality (this runs for every contract in the country)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = _MONTH_DAYS[month] if month != 2 else (29 if calendar.isleap(year) else 28)
-    return dt.date(year, month, min(day.day, last))
-
-
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_shift_months = add_months
 
 
 def end_of_period(day: dt.date, period: NoticeTo | str) -> dt.date:
@@ -187,10 +180,10 @@ def end_of_period(day: dt.date, period: NoticeTo | str) -> dt.date:
     if period is NoticeTo.NONE:
         return day
     if period is NoticeTo.MONTH:
-        return day + relativedelta(day=31)
+        return last_day_of_month(day)
     if period is NoticeTo.QUARTER:
         last_month_of_quarter = (day.month - 1) // 3 * 3 + 3
-        return dt.date(day.year, last_month_of_quarter, 1) + relativedelta(day=31)
+        return last_day_of_month(dt.date(day.year, last_month_of_quarter, 1))
     return dt.date(day.year, 12, 31)
 
 
@@ -282,7 +275,8 @@ DEFAULT_LEAD_MONTHS: dict[str, int] = {
     "competitive_negotiation": 18,
     "competitive_dialogue": 18,
     "innovation_partnership": 18,
-    "negotiated_without_publication": 12,
+    # DOMAIN.md (insights): procedures the norm above does not name get 3 months.
+    "negotiated_without_publication": 3,
     "national": 6,
     "framework_call_off": 3,
     "direct_award": 3,
@@ -312,6 +306,114 @@ def lead_months_for(
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise ValueError(f"The lead time for {procedure!r} must be a whole number >= 0.")
     return months
+
+
+# The procedures the threshold assessment requires for a re-tender (DOMAIN.md, "Procurement
+# law"): at or above the threshold the EU procedure (open is the default one), below it a national
+# advertisement. IT contracts are services.
+EU_DEFAULT_PROCEDURE = "open"
+BELOW_THRESHOLD_PROCEDURE = "national"
+
+
+def required_procedure(estimated_value: Decimal | None, threshold: Decimal | None) -> str | None:
+    """The procedure the threshold assessment requires for ``estimated_value`` (whole term with
+    all options); None when the value or the threshold is unknown. Equal to the threshold is EU
+    (directive art. 4: "equal to or greater than")."""
+    if estimated_value is None or threshold is None:
+        return None
+    return EU_DEFAULT_PROCEDURE if estimated_value >= threshold else BELOW_THRESHOLD_PROCEDURE
+
+
+def services_threshold(day: dt.date, periods, eur_rate: Decimal) -> Decimal:
+    """The EU threshold in DKK for services in force on ``day`` among ``periods`` (the pure
+    ``procurement.timeline`` periods; the latest known one after the last period)."""
+    # Imported here: the threshold rules live with procurement and only this needs them.
+    from samdigi.procurement.timeline import SERVICES, find_period
+
+    period, _ = find_period(day, periods)
+    return period.amount(SERVICES, eur_rate).dkk
+
+
+def _money(value: Decimal | int | str | None) -> Decimal | None:
+    # Models about to be saved may still hold the string a form or an import gave them; a value
+    # that is no number counts as unknown here and is refused by the field's own validation.
+    if value is None:
+        return None
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def estimated_value(
+    c: ContractDates,
+    annual_value: Decimal | int | str | None,
+    total_value: Decimal | int | str | None,
+    default_term_years: int = 4,
+) -> Decimal | None:
+    """The contract's estimated value for the threshold: the whole term with all options.
+
+    The total value covers the term without options; the options add the annual value per month
+    of option. With only an annual value, the term runs from valid from (or concluded) to the
+    expiration date, or ``default_term_years`` for a running contract or unknown start. None
+    when neither value is known.
+    """
+    annual_value, total_value = _money(annual_value), _money(total_value)
+    annual = annual_value or Decimal(0)
+    options = annual * c.option_count * c.option_months / 12
+    if total_value is not None:
+        return total_value + options
+    if annual_value is None:
+        return None
+    start = c.valid_from or c.concluded
+    if start is not None and c.expiration is not None:
+        months = (c.expiration.year - start.year) * 12 + c.expiration.month - start.month + 1
+        return annual * max(months, 1) / 12 + options
+    return annual * default_term_years + options
+
+
+def retender_lead_months(
+    c: ContractDates,
+    overrides: Mapping[str, int] | None = None,
+    *,
+    planned_procedure: str | None = None,
+    estimated: Decimal | None = None,
+    threshold: Decimal | None = None,
+) -> int:
+    """The lead time of the contract's re-tender (DOMAIN.md, "Lead time").
+
+    The procedure planned for the re-tender when one is; by default the one the threshold
+    assessment requires for the estimated value (whole term with options); when that cannot be
+    assessed (no value), the procedure the current contract was bought with, as a proxy.
+    """
+    procedure = (
+        planned_procedure or required_procedure(estimated, threshold) or c.procurement_procedure
+    )
+    return lead_months_for(procedure, overrides)
+
+
+DERIVED_FIELDS = (
+    "current_end",
+    "ends_on",
+    "latest_end",
+    "notice_deadline",
+    "option_decision",
+    "retender_start",
+)
+
+
+def derived_dates(c: ContractDates, lead_months: int) -> dict[str, dt.date | None]:
+    """The dates stored on a contract (by field name), so the model and data migrations that
+    recompute them use the very same code."""
+    return {
+        "current_end": current_end(c),
+        "ends_on": effective_end(c),
+        "latest_end": latest_possible_end(c),
+        "notice_deadline": notice_deadline(c),
+        "option_decision": option_decision_date(c),
+        "retender_start": retender_start(c, lead_months),
+    }
 
 
 # --- validity ------------------------------------------------------------------------------------
@@ -354,7 +456,7 @@ _BLOCKING_REASONS = frozenset(
 )
 
 # When several checks block, the status names the most telling one: a contract that has not
-# started says so even if its dates are odd; one ended early by notice is "terminated" rather than
+# started says so even if its dates are odd; one ended by notice is "terminated" rather than
 # "expired" even when its term has also run out, because notice is what ended it.
 _STATUS_PRIORITY = (
     (ValidityReason.NOT_STARTED, ValidityStatus.NOT_STARTED),
@@ -389,10 +491,9 @@ def validity(c: ContractDates, today: dt.date) -> Validity:
       ``no_start_date`` when both are empty.
     * term: ``expired`` once today is after the current end (end dates are inclusive); ``running``
       for a contract without an expiration date.
-    * termination: ``terminated`` once today is after the end that the notice given on
-      terminated_on leads to (``effective_end``), if that end is before the current end (or the
-      contract is running); otherwise ``notice_given`` while notice is on record, and
-      ``not_terminated`` without notice.
+    * termination: a contract under notice stays active until the end that the notice given on
+      terminated_on produces (``effective_end``): ``notice_given`` up to and including that day,
+      ``terminated`` from the day after (DOMAIN.md); ``not_terminated`` without notice.
     """
     start = c.valid_from or c.concluded
     if start is None:
@@ -415,10 +516,9 @@ def validity(c: ContractDates, today: dt.date) -> Validity:
         termination_reason = ValidityReason.NOT_TERMINATED
     else:
         assert ends_on is not None  # notice always leads to an end
-        # Notice that only confirms the fixed term (it leads to the current end) leaves the
-        # ending to the term check, which says "expired"; only notice that cuts the contract
-        # short says "terminated", so the status tells the two apart.
-        if today > ends_on and (end is None or ends_on < end):
+        # Notice ended the contract, also when the end it produced is the term's own end: from
+        # the day after, the status says "terminated" (it outranks "expired").
+        if today > ends_on:
             termination_reason = ValidityReason.TERMINATED
         else:
             termination_reason = ValidityReason.NOTICE_GIVEN
@@ -523,8 +623,9 @@ def _deadline(
 def deadlines(c: ContractDates, today: dt.date, lead_months: int | None = None) -> list[Deadline]:
     """Every deadline of the contract, sorted by date (past ones included, see ``days_left``).
 
-    ``lead_months`` None takes the default for the contract's own procedure, a proxy for the
-    procedure the re-tender will use. Once notice has been given, the notice deadline and option
+    ``lead_months`` None takes the default for the contract's own procedure, a proxy; callers that
+    know the values pass ``retender_lead_months`` (the procedure the threshold assessment requires),
+    as ``Contract.deadlines`` does. Once notice has been given, the notice deadline and option
     decision are moot and left out; the expiry and re-tender start then follow the notice. A running
     contract without notice has no deadlines: nothing happens until someone gives notice.
     """

@@ -124,7 +124,8 @@ class ContractForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].label = _("municipality")
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
-        self.fields["co_owners"].queryset = Municipality.objects.all()
+        # Co-signers are members of the owner's associations (Contract.clean_links checks it).
+        self.fields["co_owners"].queryset = Municipality.objects.in_reach_of(self.user)
 
     def clean(self):
         data = super().clean()

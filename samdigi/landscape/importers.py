@@ -135,13 +135,30 @@ class VendorImporter(LandscapeImporter):
     }
     required_columns = ("name",)
 
+    def prepare(self, rows, mapping):
+        # Vendors are few (thousands at national scale) and every row looks one up: load them
+        # once instead of one or two queries per row.
+        self._by_cvr, self._by_name, self._keys = {}, {}, {}
+        for vendor in Vendor.objects.order_by("name", "pk"):
+            self.remember(vendor)
+
+    def remember(self, vendor):
+        old_cvr, old_name = self._keys.get(vendor.pk, (None, None))
+        if old_cvr and getattr(self._by_cvr.get(old_cvr), "pk", None) == vendor.pk:
+            self._by_cvr.pop(old_cvr, None)
+        if old_name and getattr(self._by_name.get(old_name), "pk", None) == vendor.pk:
+            self._by_name.pop(old_name, None)
+        name = vendor.name.strip().lower()
+        if vendor.cvr:
+            self._by_cvr[vendor.cvr] = vendor
+        self._by_name.setdefault(name, vendor)
+        self._keys[vendor.pk] = (vendor.cvr, name)
+
     def find_existing(self, data):
         digits = re.sub(r"\D", "", str(data.get("cvr") or ""))
-        if len(digits) == 8:
-            found = Vendor.objects.filter(cvr=digits).first()
-            if found:
-                return found
-        return Vendor.objects.filter(name__iexact=str(data.get("name", "")).strip()).first()
+        if len(digits) == 8 and digits in self._by_cvr:
+            return self._by_cvr[digits]
+        return self._by_name.get(str(data.get("name", "")).strip().lower())
 
     def resolve_vendor(self, text):  # a vendor row names itself, not another vendor
         return text
@@ -287,16 +304,35 @@ class ContractImporter(LandscapeImporter):
     resolve_option_months = resolve_notice_months
     resolve_options_used = resolve_notice_months
 
+    def owner_contracts(self, owner_id):
+        """The municipality's contracts by number and (without a number) by name, loaded once per
+        municipality named in the file instead of one query per row."""
+        loaded = self.__dict__.setdefault("_contracts", {})
+        if owner_id not in loaded:
+            loaded[owner_id] = ({}, {})
+            for contract in Contract.objects.filter(owner_id=owner_id):
+                self.remember(contract)
+        return loaded[owner_id]
+
+    def remember(self, contract):
+        loaded = self.__dict__.setdefault("_contracts", {})
+        if contract.owner_id not in loaded:
+            return
+        by_number, by_name = loaded[contract.owner_id]
+        number = (contract.contract_number or "").strip().lower()
+        if number:
+            by_number.setdefault(number, contract)
+        else:
+            by_name.setdefault(contract.name.strip().lower(), contract)
+
     def find_existing(self, data):
         if not data.get("owner"):
             return None
-        number = str(data.get("contract_number") or "").strip()
-        queryset = Contract.objects.filter(owner_id=data["owner"])
+        by_number, by_name = self.owner_contracts(data["owner"])
+        number = str(data.get("contract_number") or "").strip().lower()
         if number:
-            return queryset.filter(contract_number__iexact=number).first()
-        return queryset.filter(
-            name__iexact=str(data.get("name", "")).strip(), contract_number=""
-        ).first()
+            return by_number.get(number)
+        return by_name.get(str(data.get("name", "")).strip().lower())
 
 
 IMPORTERS = {

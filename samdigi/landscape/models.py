@@ -8,18 +8,19 @@ the contract at save time so a national deadline list is one indexed query.
 
 import contextlib
 import contextvars
+import datetime
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import current_association_ids, may_link_member, scope_for
 from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
 from samdigi.landscape import deadlines
 from samdigi.landscape.cvr import CvrError, validate_cvr
@@ -27,14 +28,7 @@ from samdigi.landscape.cvr import CvrError, validate_cvr
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
 # Stored on each contract by refresh_derived(), from landscape/deadlines.py.
-DERIVED_DATE_FIELDS = (
-    "current_end",
-    "ends_on",
-    "latest_end",
-    "notice_deadline",
-    "option_decision",
-    "retender_start",
-)
+DERIVED_DATE_FIELDS = deadlines.DERIVED_FIELDS
 
 
 class ProcurementProcedure(models.TextChoices):
@@ -100,6 +94,13 @@ class Vendor(TrackedModel):
 
     def get_absolute_url(self):
         return reverse("landscape:vendor_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if isinstance(self.cvr, str) and not self.cvr.strip():
+            # No CVR is NULL, never "": the unique index takes any number of NULLs but one "".
+            # Also for the API and code paths that skip clean().
+            self.cvr = None
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -228,6 +229,12 @@ class ItSystem(OwnedModel):
     def get_absolute_url(self):
         return reverse("landscape:itsystem_detail", args=[self.pk])
 
+    @staticmethod
+    def owners_for_create(scope):
+        # The catalogue is maintained together: the association's admins and the admins and
+        # editors of its member municipalities.
+        return scope.associations_edited_through_members()
+
     def clean(self):
         super().clean()
         from samdigi.organizations.models import Association
@@ -311,29 +318,55 @@ class SystemUsage(OwnedModel):
             raise ValidationError(
                 {"main_contract": _("The contract must belong to the same municipality.")}
             )
+        if (
+            self.system_id
+            and self.owner_id
+            and not self.was_linked("system_id", self.system_id)
+            and not may_link_member([self.system.owner_id], self.owner_id)
+        ):
+            raise ValidationError(
+                {
+                    "system": _(
+                        "The system must be in the catalogue of an association the municipality "
+                        "is a member of."
+                    )
+                }
+            )
 
 
 class ContractQuerySet(OwnedQuerySet):
     """Contracts signed jointly are visible and editable for each co-owner as for the owner."""
 
+    # Visibility is a condition on the row itself: the indexed owner column, or an EXISTS probe
+    # of the co-signers' (contract, municipality) index. A `pk IN (all visible ids)` subquery
+    # instead made every page cost as much as the whole table (issue 16).
+
+    def _co_signed_by(self, municipality_ids):
+        through = self.model.co_owners.through
+        return Exists(
+            through.objects.filter(contract_id=OuterRef("pk"), municipality_id__in=municipality_ids)
+        )
+
     def visible_to(self, user):
         scope = scope_for(user)
         if scope.is_superuser:
             return self
-        shared = scope.visible_q()
-        co_owned = Q(co_owners__in=scope.own_municipality_ids)
-        co_peer = Q(co_owners__in=scope.peer_municipality_ids, internal=False)
-        ids = self.model._base_manager.filter(shared | co_owned | co_peer).values("pk")
-        return self.filter(pk__in=ids)
+        condition = scope.visible_q()
+        if scope.own_municipality_ids:
+            condition |= self._co_signed_by(scope.own_municipality_ids)
+        if scope.peer_municipality_ids:
+            condition |= Q(self._co_signed_by(scope.peer_municipality_ids), internal=False)
+        return self.filter(condition)
 
     def editable_by(self, user):
         scope = scope_for(user)
         if scope.is_superuser:
             return self
-        ids = self.model._base_manager.filter(
-            Q(owner__in=scope.editing_owner_ids) | Q(co_owners__in=scope.editing_owner_ids)
-        ).values("pk")
-        return self.filter(pk__in=ids)
+        if not scope.editing_owner_ids:
+            return self.none()
+        return self.filter(
+            Q(owner__in=scope.editing_owner_ids) | self._co_signed_by(scope.editing_owner_ids)
+        )
 
 
 class Contract(OwnedModel):
@@ -492,7 +525,16 @@ class Contract(OwnedModel):
         )
 
     def lead_months(self, overrides=None) -> int:
-        return deadlines.lead_months_for(self.procurement_form or None, overrides)
+        """Lead time of the re-tender: by default for the procedure the threshold assessment
+        requires for the estimated value (whole term with options), DOMAIN.md "Lead time"."""
+        dates = self.dates()
+        end = deadlines.effective_end(dates)
+        return deadlines.retender_lead_months(
+            dates,
+            overrides,
+            estimated=deadlines.estimated_value(dates, self.annual_value, self.total_value),
+            threshold=services_threshold((end or timezone.localdate()) + datetime.timedelta(1)),
+        )
 
     def clean(self):
         super().clean()
@@ -503,17 +545,52 @@ class Contract(OwnedModel):
         if self.owner_id and self.owner.kind != "municipality":
             raise ValidationError({"owner": _("A contract belongs to a municipality.")})
 
+    def clean_links(self, links):
+        """Co-signers share a current association with the owner, and the systems come from the
+        catalogue of one; links already on the contract may stay (a co-signer that has left)."""
+        super().clean_links(links)
+        if not self.owner_id:
+            return
+        associations = current_association_ids(self.owner_id)
+        errors = {}
+        if "co_owners" in links:
+            current = self.current_links("co_owners")
+            if any(m.pk == self.owner_id for m in links["co_owners"]):
+                errors["co_owners"] = _("The owner cannot also be a co-signer.")
+            else:
+                refused = [
+                    m.name
+                    for m in links["co_owners"]
+                    if m.pk not in current and not may_link_member(associations, m.pk)
+                ]
+                if refused:
+                    errors["co_owners"] = _(
+                        "%(names)s: a co-signer must be a current member of an association the "
+                        "contract's municipality belongs to."
+                    ) % {"names": ", ".join(refused)}
+        if "systems" in links:
+            current = self.current_links("systems")
+            refused = [
+                s.name
+                for s in links["systems"]
+                if s.pk not in current and s.owner_id not in associations
+            ]
+            if refused:
+                errors["systems"] = _(
+                    "%(names)s: the systems must be in the catalogue of an association the "
+                    "contract's municipality belongs to."
+                ) % {"names": ", ".join(refused)}
+        if errors:
+            raise ValidationError(errors)
+
     def refresh_derived(self, overrides=None):
         try:
             dates = self.dates()
         except deadlines.ContractDatesError:
             return
-        self.current_end = deadlines.current_end(dates)
-        self.ends_on = deadlines.effective_end(dates)
-        self.latest_end = deadlines.latest_possible_end(dates)
-        self.notice_deadline = deadlines.notice_deadline(dates)
-        self.option_decision = deadlines.option_decision_date(dates)
-        self.retender_start = deadlines.retender_start(dates, self.lead_months(overrides))
+        # The same function the data migrations call (landscape 0003).
+        for name, value in deadlines.derived_dates(dates, self.lead_months(overrides)).items():
+            setattr(self, name, value)
 
     def save(self, *args, **kwargs):
         self.refresh_derived(lead_time_overrides_for(self.owner_id))
@@ -556,6 +633,21 @@ def lead_time_overrides_for(municipality_id) -> dict[str, int]:
             memo[municipality_id] = _lead_time_overrides(municipality_id)
         return memo[municipality_id]
     return _lead_time_overrides(municipality_id)
+
+
+def services_threshold(day):
+    """The EU threshold (DKK) for services in force on ``day``, from the stored periods (memoised
+    within ``remembered_lead_times``)."""
+    from samdigi.procurement.models import Threshold, eur_rate
+
+    memo = _lead_time_memo.get()
+    if memo is not None and "thresholds" in memo:
+        periods = memo["thresholds"]
+    else:
+        periods = Threshold.objects.periods()
+        if memo is not None:
+            memo["thresholds"] = periods
+    return deadlines.services_threshold(day, periods, eur_rate())
 
 
 def _lead_time_overrides(municipality_id) -> dict[str, int]:
@@ -762,3 +854,6 @@ class CalendarFeed(models.Model):
     def rotate(self):
         self.secret = new_feed_secret()
         self.save(update_fields=["secret"])
+
+
+from samdigi.landscape.staging import StagedImport  # noqa: E402,F401 (registered with this app)

@@ -93,4 +93,5 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("import/", views.import_view, name="import"),
+    path("import/<str:token>/", views.import_status, name="import_status"),
 ]

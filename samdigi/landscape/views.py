@@ -1,28 +1,35 @@
 """Landscape pages: declarations over the core views, plus deadlines, calendars and import."""
 
 import datetime
-import uuid
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from samdigi.core import imports
 from samdigi.core.access import can_edit_somewhere, current_membership_q, scope_for
+from samdigi.core.imports import ImportResult
 from samdigi.core.models import Attachment
+from samdigi.core.rules.months import add_months
+from samdigi.core.uploads import (
+    RefuseOversizedImport,
+    check_import_upload,
+    import_too_large_message,
+    oversized_import_bytes,
+)
 from samdigi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.landscape import calendar, filters, forms, services, tables
-from samdigi.landscape.importers import IMPORTERS
+from samdigi.landscape import tasks as import_tasks
 from samdigi.landscape.models import (
     CalendarFeed,
     Contract,
@@ -30,6 +37,7 @@ from samdigi.landscape.models import (
     ItSystem,
     SystemUsage,
 )
+from samdigi.landscape.staging import StagedImport, background_rows
 from samdigi.organizations.models import Association, AssociationMember, Municipality
 
 
@@ -153,7 +161,7 @@ class ContractDetailView(ObjectDetailView):
             "validity": obj.validity(today),
             "timeline": calendar.contract_timeline(obj, today),
             "co_owners": obj.co_owners.all(),
-            "systems": obj.systems.all(),
+            "systems": obj.systems.visible_to(self.request.user),
             "unnoticed": bool(
                 obj.notice_deadline
                 and obj.notice_deadline < today
@@ -209,7 +217,7 @@ def deadline_list(request):
         months = max(1, min(120, int(request.GET.get("months", 24))))
     except ValueError:
         months = 24
-    end = today + relativedelta(months=months)
+    end = add_months(today, months)  # the end-of-month rule, like the deadlines themselves
     kinds = [k for k in request.GET.getlist("kind") if k in DeadlineKind.values] or None
     contracts = Contract.objects.visible_to(request.user).select_related("owner", "vendor")
     municipality = association = None
@@ -350,77 +358,147 @@ def attachment_download(request, pk):
 
 # --- import -----------------------------------------------------------------------------------
 
-IMPORT_DIR_NAME = "imports"
 
-
-def _staging_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / IMPORT_DIR_NAME
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@login_required
-def import_view(request):
-    """Upload → preview (nothing saved) → confirm (all rows or none)."""
-    if not can_edit_somewhere(request.user):
-        raise PermissionDenied(_("Only editors import data."))
-    result = None
-    token = None
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        staged_token = request.POST.get("token", "")
-        if staged_token and request.POST.get("commit"):
-            return _commit_staged(request, staged_token)
-        if form.is_valid():
-            uploaded = form.cleaned_data["file"]
-            token = f"{request.user.pk}-{uuid.uuid4().hex}"
-            suffix = ".xlsx" if uploaded.name.lower().endswith(".xlsx") else ".csv"
-            staged = _staging_dir() / f"{token}{suffix}"
-            staged.write_bytes(uploaded.read())
-            uploaded.seek(0)
-            importer = IMPORTERS[form.cleaned_data["kind"]](
-                request.user, form.cleaned_data["create_missing"]
-            )
-            result = importer.run(uploaded, commit=False)
-            request.session[f"import-{token}"] = {
-                "kind": form.cleaned_data["kind"],
-                "create_missing": form.cleaned_data["create_missing"],
-                "file": staged.name,
-            }
-    status = 400 if result is not None and not result.ok else 200
+def _import_page(request, form, *, result=None, staged=None, status=200, upload_error=""):
     return render(
         request,
         "landscape/import.html",
-        {"form": form, "result": result, "token": token},
+        {
+            "form": form,
+            "result": result,
+            "staged": staged,
+            "token": staged.token if staged and staged.status == "previewed" else None,
+            "upload_error": upload_error,
+            "import_limits": {
+                "rows": imports.max_rows(),
+                "megabytes": imports.max_bytes() // (1024 * 1024),
+                "background": background_rows(),
+            },
+        },
         status=status,
     )
 
 
-def _commit_staged(request, token):
-    staged = request.session.pop(f"import-{token}", None)
-    if not staged or not token.startswith(f"{request.user.pk}-"):
-        messages.error(request, _("The preview has expired; upload the file again."))
-        return HttpResponseRedirect(reverse("landscape:import"))
-    path = _staging_dir() / staged["file"]
-    if not path.exists():
-        messages.error(request, _("The preview has expired; upload the file again."))
-        return HttpResponseRedirect(reverse("landscape:import"))
-    uploaded = SimpleUploadedFile(path.name, path.read_bytes())
-    importer = IMPORTERS[staged["kind"]](request.user, staged["create_missing"])
-    with transaction.atomic():
-        result = importer.run(uploaded, commit=True)
-    path.unlink(missing_ok=True)
-    if result.committed:
-        messages.success(
-            request,
-            _("Imported: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
-            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-        )
-        return HttpResponseRedirect(reverse("landscape:import"))
-    form = forms.ImportForm(initial={"kind": staged["kind"]})
-    return render(
-        request,
-        "landscape/import.html",
-        {"form": form, "result": result, "token": None},
-        status=400,
+def limit_import_upload(request):
+    """Before anything reads the body: an upload beyond the import limit is not stored at all."""
+    request.upload_handlers.insert(0, RefuseOversizedImport(request))
+
+
+@csrf_exempt  # only to set the upload handlers first; the view itself is CSRF-protected
+def import_view(request):
+    limit_import_upload(request)
+    return _import_view(request)
+
+
+@csrf_protect
+@login_required
+def _import_view(request):
+    """Upload → preview (nothing saved) → confirm (all rows or none). Files with many rows are
+    checked and saved by the background worker, and the page follows its progress."""
+    if not can_edit_somewhere(request.user):
+        raise PermissionDenied(_("Only editors import data."))
+    if request.method == "POST" and _upload_too_large(request):
+        # The file was not stored (RefuseOversizedImport); answer before anything reads it.
+        form = forms.ImportForm()
+        error = import_too_large_message(None, int(request.META.get("CONTENT_LENGTH") or 0))
+        label = capfirst(form.fields["file"].label)
+        return _import_page(request, form, status=413, upload_error=f"{label}: {error}")
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _import_page(request, form)
+    token = request.POST.get("token", "")
+    if token and request.POST.get("cancel"):
+        return _cancel_staged(request, token)
+    if token and request.POST.get("commit"):
+        return _commit_staged(request, token)
+    if form.is_valid():
+        try:
+            check_import_upload(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+    if not form.is_valid():
+        return _import_page(request, form, status=400)
+    staged, result = import_tasks.stage_upload(
+        request.user,
+        form.cleaned_data["kind"],
+        form.cleaned_data["create_missing"],
+        form.cleaned_data["file"],
+        translation.get_language() or settings.LANGUAGE_CODE,
     )
+    if result is None and staged.background:
+        import_tasks.start_background(staged, commit=False)
+        return HttpResponseRedirect(reverse("landscape:import_status", args=[staged.token]))
+    if result is None:
+        result = import_tasks.run_staged(staged, commit=False)
+    return _import_page(
+        request, form, result=result, staged=staged, status=200 if result.ok else 400
+    )
+
+
+def _upload_too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > oversized_import_bytes()
+
+
+def _own_staged(request, token, **filters):
+    return StagedImport.objects.filter(token=token, user=request.user, **filters).first()
+
+
+def _cancel_staged(request, token):
+    staged = _own_staged(request, token)
+    if staged is not None and not staged.active:
+        staged.delete()
+    messages.info(request, _("The import was cancelled; nothing was saved."))
+    return HttpResponseRedirect(reverse("landscape:import"))
+
+
+def _commit_staged(request, token):
+    staged = _own_staged(request, token, status=StagedImport.Status.PREVIEWED)
+    expired = staged is None or staged.created_at < timezone.now() - datetime.timedelta(
+        hours=settings.IMPORT_STAGE_HOURS
+    )
+    if expired or staged.path is None or not staged.path.exists():
+        if staged is not None:
+            staged.delete()
+        messages.error(request, _("The preview has expired; upload the file again."))
+        return HttpResponseRedirect(reverse("landscape:import"))
+    if staged.background:
+        import_tasks.start_background(staged, commit=True)
+        return HttpResponseRedirect(reverse("landscape:import_status", args=[staged.token]))
+    result = import_tasks.run_staged(staged, commit=True)
+    if result is not None and result.committed:
+        messages.success(request, _import_summary(result))
+        return HttpResponseRedirect(reverse("landscape:import"))
+    form = forms.ImportForm(initial={"kind": staged.kind})
+    return _import_page(request, form, result=result, staged=staged, status=400)
+
+
+def _import_summary(result):
+    return _(
+        "Imported: %(created)s created, %(updated)s changed, %(unchanged)s unchanged, "
+        "%(skipped)s skipped (not yours to change)."
+    ) % {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": result.skipped,
+    }
+
+
+@login_required
+def import_status(request, token):
+    """A background import's state; htmx polls the progress part every two seconds."""
+    staged = _own_staged(request, token)
+    if staged is None:
+        raise Http404
+    result = ImportResult.from_dict(staged.result) if staged.result else None
+    context = {
+        "staged": staged,
+        "result": result,
+        "token": staged.token if staged.status == StagedImport.Status.PREVIEWED else None,
+    }
+    template = "landscape/import_progress.html" if request.htmx else "landscape/import_status.html"
+    return render(request, template, context)

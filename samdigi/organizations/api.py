@@ -97,6 +97,9 @@ class UnitSerializer(VersionedSerializer):
 
 
 class MembershipSerializer(VersionedSerializer):
+    # Granting a role reaches people not yet in the organisation: any active account.
+    unnarrowed_fields = ("owner", "user")
+
     user = serializers.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
     )
@@ -142,9 +145,8 @@ class AssociationViewSet(ModelViewSet):
         from samdigi.core.access import current_membership_q
 
         return (
-            super()
-            .base_queryset()
-            .prefetch_related(
+            # Built per request: the member totals count the members of today, not of start-up.
+            association_queryset().prefetch_related(
                 Prefetch(
                     "members",
                     queryset=AssociationMember.objects.filter(current_membership_q())

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samdigi.core.filters import StrictFilterSet
 from samdigi.organizations.models import (
     Association,
     AssociationMember,
@@ -15,7 +16,7 @@ from samdigi.organizations.models import (
 )
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class SearchFilterSet(StrictFilterSet):
     """A FilterSet with a free-text `q` over the fields named in `search_fields`."""
 
     search_fields: tuple[str, ...] = ()
@@ -82,7 +83,7 @@ class MembershipFilterSet(SearchFilterSet):
         fields = ["q", "organization", "role", "user"]
 
 
-class AssociationMemberFilterSet(django_filters.FilterSet):
+class AssociationMemberFilterSet(StrictFilterSet):
     class Meta:
         model = AssociationMember
         fields = ["association", "municipality"]

@@ -54,6 +54,8 @@ def people_context(request, organization):
 
 
 def association_queryset():
+    """Associations with their current member count and population. Call it per request: the
+    day that decides who is a current member is taken when it is called."""
     current = current_membership_q("members__")
     return Association.objects.annotate(
         member_count=Count("members", filter=current, distinct=True),
@@ -62,13 +64,16 @@ def association_queryset():
 
 
 class AssociationListView(ObjectListView):
-    queryset = association_queryset()
+    model = Association
     table_class = tables.AssociationTable
     filterset_class = filters.AssociationFilterSet
 
     @classmethod
     def creatable(cls, user):
         return user.is_superuser
+
+    def base_queryset(self):
+        return association_queryset()
 
 
 class AssociationDetailView(ObjectDetailView):

@@ -4,7 +4,8 @@ Computed values (phase, baseline, traffic lights, cost shares) are read-only: a 
 and baseline change only through a gate decision recorded on the pages.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, serializers
@@ -12,16 +13,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from samdigi.core.access import scope_for
-from samdigi.core.api import ModelViewSet, VersionedSerializer
-from samdigi.organizations.models import Organization
+from samdigi.core.api import Conflict, ModelViewSet, VersionedSerializer
+from samdigi.organizations.models import Association, Municipality, Organization
 from samdigi.portfolio import filters, services
+from samdigi.portfolio.documents import person_name
 from samdigi.portfolio.models import (
     Benefit,
     BusinessCase,
+    DocumentKind,
     GateDecision,
+    GateRequest,
     Light,
     Milestone,
     Participant,
+    Phase,
     Project,
     ProjectModel,
     Risk,
@@ -29,6 +34,7 @@ from samdigi.portfolio.models import (
     SteeringMeeting,
     Strategy,
     StrategyGoal,
+    can_decide,
 )
 from samdigi.portfolio.views import project_list_queryset
 
@@ -51,7 +57,7 @@ class ProjectSerializer(VersionedSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
     phase_name = serializers.CharField(source="phase.name", read_only=True, default="")
-    latest_light = LightField(read_only=True, default="")
+    latest_light = LightField(read_only=True, allow_null=True, default="")
     project_owner = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -276,6 +282,7 @@ class GateDecisionSerializer(VersionedSerializer):
     from_phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
     to_phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by_name = serializers.SerializerMethodField()
 
     class Meta:
         model = GateDecision
@@ -288,6 +295,7 @@ class GateDecisionSerializer(VersionedSerializer):
             "outcome",
             "decided_on",
             "decided_by",
+            "decided_by_name",
             "decision_body",
             "conditions",
             "meeting",
@@ -299,13 +307,124 @@ class GateDecisionSerializer(VersionedSerializer):
         ]
         read_only_fields = fields
 
+    def get_decided_by_name(self, obj) -> str:
+        return person_name(obj.decided_by)
+
 
 class SteeringMeetingSerializer(VersionedSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    agenda = serializers.PrimaryKeyRelatedField(
+        source="gate_requests",
+        many=True,
+        read_only=True,
+        help_text="The gate requests on the agenda (POST .../agenda/ to add one).",
+    )
 
     class Meta:
         model = SteeringMeeting
-        fields = ["id", "owner", "title", "date", "location", "other_items", "minutes", *COMMON]
+        fields = [
+            "id",
+            "owner",
+            "title",
+            "date",
+            "location",
+            "other_items",
+            "minutes",
+            "agenda",
+            *COMMON,
+        ]
+
+
+class GateRequestSerializer(VersionedSerializer):
+    from_phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    to_phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    requested_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GateRequest
+        fields = [
+            "id",
+            "project",
+            "from_phase",
+            "to_phase",
+            "requested_on",
+            "requested_by_name",
+            "justification",
+            "proposed_budget",
+            "proposed_end",
+            "status",
+            "meeting",
+            *COMMON,
+        ]
+        read_only_fields = fields
+
+    def get_requested_by_name(self, obj) -> str:
+        return person_name(obj.requested_by)
+
+
+class AgendaAddSerializer(serializers.Serializer):
+    gate_request = serializers.PrimaryKeyRelatedField(queryset=GateRequest.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # the schema generator builds it without a request: nothing to offer
+        user = self.context["request"].user
+        self.fields["gate_request"].queryset = GateRequest.objects.visible_to(user)
+
+
+class ScheduleSerializer(serializers.Serializer):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=SteeringMeeting.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # the schema generator builds it without a request: nothing to offer
+        user = self.context["request"].user
+        self.fields["meeting"].queryset = SteeringMeeting.objects.visible_to(user)
+
+
+class GateDecisionInputSerializer(serializers.Serializer):
+    """The steering committee's decision on a pending gate request."""
+
+    outcome = serializers.ChoiceField(choices=GateDecision.Outcome.choices)
+    decided_on = serializers.DateField(required=False)
+    decision_body = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    conditions = serializers.CharField(required=False, allow_blank=True)
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=SteeringMeeting.objects.none(), required=False, allow_null=True
+    )
+    baseline_budget = serializers.DecimalField(
+        max_digits=15, decimal_places=2, required=False, allow_null=True
+    )
+    baseline_end = serializers.DateField(required=False, allow_null=True)
+    baseline_benefits = serializers.CharField(required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # the schema generator builds it without a request: nothing to offer
+        user = self.context["request"].user
+        gate = self.context["gate"]
+        self.fields["meeting"].queryset = SteeringMeeting.objects.visible_to(user).filter(
+            owner_id=gate.project.project_model.association_id
+        )
+
+    def validate(self, attrs):
+        gate = self.context["gate"]
+        if attrs.get("outcome") == GateDecision.Outcome.APPROVED_WITH_CONDITIONS and not attrs.get(
+            "conditions"
+        ):
+            raise serializers.ValidationError(
+                {"conditions": _("Write the conditions of the approval.")}
+            )
+        attrs.setdefault("decided_on", timezone.localdate())
+        meeting = attrs.get("meeting", gate.meeting)
+        attrs["meeting"] = meeting
+        problem = services.decision_date_problem(attrs["decided_on"], gate, meeting)
+        if problem:
+            raise serializers.ValidationError({"decided_on": problem})
+        return attrs
 
 
 class StrategyGoalSerializer(VersionedSerializer):
@@ -365,6 +484,15 @@ CostSharesSchema = inline_serializer(
 )
 
 
+InvitedSchema = inline_serializer(
+    "InvitedMunicipalities",
+    {
+        "invited": serializers.ListField(child=serializers.CharField()),
+        "count": serializers.IntegerField(),
+    },
+)
+
+
 class ProjectViewSet(ModelViewSet):
     """Projects: `kind` local or joint, `phase` read-only (moved only by gate decisions)."""
 
@@ -412,6 +540,27 @@ class ProjectViewSet(ModelViewSet):
                 ],
             }
         )
+
+    @extend_schema(request=None, responses={200: InvitedSchema, 201: InvitedSchema})
+    @action(detail=True, methods=["post"], url_path="invite-members")
+    def invite_members(self, request, *args, **kwargs):
+        """Invite every current member municipality of the association that does not take part
+        yet (status invited)."""
+        project = self.get_object()
+        self.check_editable(project)
+        if project.is_closed:
+            raise exceptions.PermissionDenied(_("You may not change this project."))
+        if not project.is_joint:
+            raise exceptions.ValidationError(
+                {"project": _("Only joint projects have participants.")}
+            )
+        invited = services.invite_all_members(project, request.user)
+        codes = sorted(
+            Municipality.objects.filter(pk__in=[p.municipality_id for p in invited]).values_list(
+                "code", flat=True
+            )
+        )
+        return Response({"invited": codes, "count": len(codes)}, status=201 if codes else 200)
 
 
 class ProjectChildViewSet(ModelViewSet):
@@ -496,10 +645,100 @@ class GateDecisionViewSet(ModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
+class GateRequestViewSet(ModelViewSet):
+    """Gate requests, read here; asked for on the project's page. POST .../decide/ records the
+    steering committee's decision; POST .../agenda/ puts a pending one on a meeting's agenda."""
+
+    queryset = GateRequest.objects.all()
+    serializer_class = GateRequestSerializer
+    filterset_class = filters.GateRequestFilterSet
+    select_related = ("project", "from_phase", "to_phase", "requested_by")
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(exclude=True)
+    def create(self, request, *args, **kwargs):
+        raise exceptions.MethodNotAllowed("POST")
+
+    @extend_schema(request=GateDecisionInputSerializer, responses={201: GateDecisionSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, *args, **kwargs):
+        gate = self.get_object()
+        if not can_decide(request.user, gate.project):
+            raise exceptions.PermissionDenied(
+                _("Only the steering committee decides at this gate.")
+            )
+        if not gate.is_pending:
+            raise Conflict(_("This request has already been decided."))
+        serializer = GateDecisionInputSerializer(
+            data=request.data, context={"request": request, "gate": gate}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            decision = services.record_decision(
+                gate.project,
+                gate.to_phase,
+                data["outcome"],
+                request.user,
+                request=gate,
+                decided_on=data["decided_on"],
+                conditions=data.get("conditions", ""),
+                decision_body=data.get("decision_body", ""),
+                meeting=data["meeting"],
+                baseline_budget=data.get("baseline_budget"),
+                baseline_end=data.get("baseline_end"),
+                baseline_benefits=data.get("baseline_benefits", ""),
+            )
+        except services.GateBlocked as blocked:
+            if blocked.field:
+                raise exceptions.ValidationError({blocked.field: [blocked.message]}) from blocked
+            raise Conflict(blocked.message) from blocked
+        return Response(
+            GateDecisionSerializer(decision, context={"request": request}).data, status=201
+        )
+
+    @extend_schema(request=ScheduleSerializer, responses=GateRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def agenda(self, request, *args, **kwargs):
+        gate = self.get_object()
+        serializer = ScheduleSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        schedule(request.user, gate, serializer.validated_data["meeting"], "meeting")
+        return Response(GateRequestSerializer(gate, context={"request": request}).data)
+
+
+def schedule(user, gate, meeting, field):
+    """Put `gate` on `meeting`'s agenda for the API: 403 unless the user sets that agenda."""
+    if not SteeringMeeting.objects.editable_by(user).filter(pk=meeting.pk).exists():
+        raise exceptions.PermissionDenied(_("Only the association's admins set the agenda."))
+    try:
+        services.put_on_agenda(gate, meeting, user)
+    except services.GateBlocked as blocked:
+        raise exceptions.ValidationError({field: [blocked.message]}) from blocked
+
+
 class SteeringMeetingViewSet(ModelViewSet):
+    """Meetings; a new meeting picks up the association's pending gate requests."""
+
     queryset = SteeringMeeting.objects.all()
     serializer_class = SteeringMeetingSerializer
     filterset_class = filters.SteeringMeetingFilterSet
+    prefetch_related = ("gate_requests",)
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        services.build_agenda(serializer.instance, self.request.user)
+
+    @extend_schema(request=AgendaAddSerializer, responses=SteeringMeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def agenda(self, request, *args, **kwargs):
+        """Put a pending gate request on this meeting's agenda."""
+        meeting = self.get_object()
+        serializer = AgendaAddSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        schedule(request.user, serializer.validated_data["gate_request"], meeting, "gate_request")
+        meeting = self.get_queryset().get(pk=meeting.pk)
+        return Response(SteeringMeetingSerializer(meeting, context={"request": request}).data)
 
     def check_create(self, data):
         super().check_create(data)
@@ -531,11 +770,241 @@ class StrategyGoalViewSet(ModelViewSet):
             raise exceptions.PermissionDenied(_("You may not change this strategy."))
 
 
+class PhaseSerializer(VersionedSerializer):
+    """A phase of a project model; `required_documents` are the documents its gate requires."""
+
+    required_documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=DocumentKind.choices), required=False
+    )
+    order = serializers.IntegerField(
+        min_value=1, max_value=32767, required=False, help_text="Empty: after the last phase."
+    )
+
+    class Meta:
+        model = Phase
+        fields = [
+            "id",
+            "project_model",
+            "order",
+            "code",
+            "name",
+            "skippable",
+            "closes_project",
+            "required_documents",
+            *COMMON,
+        ]
+        # The position may be left out (then: last); its uniqueness is checked by the model's
+        # full_clean once the position is known.
+        validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["required_documents"] = [r.document for r in instance.requirements.all()]
+        return data
+
+    def validate(self, attrs):
+        documents = attrs.pop("required_documents", None)
+        model = attrs.get("project_model") or getattr(self.instance, "project_model", None)
+        if (
+            self.instance is not None
+            and "project_model" in attrs
+            and attrs["project_model"].pk != self.instance.project_model_id
+        ):
+            raise serializers.ValidationError(
+                {"project_model": _("A phase stays in its project model.")}
+            )
+        if model is not None and attrs.get("order") is None and self.instance is None:
+            attrs["order"] = (model.phases.aggregate(top=Max("order"))["top"] or 0) + 1
+        attrs = super().validate(attrs)
+        if model is not None:
+            instance = self.instance
+            problem = services.phase_sequence_problem(
+                model.phases.exclude(pk=instance.pk if instance else None),
+                (
+                    attrs.get("order", getattr(instance, "order", 0)),
+                    attrs.get("code", getattr(instance, "code", "")),
+                    attrs.get("closes_project", getattr(instance, "closes_project", False)),
+                ),
+            )
+            if problem:
+                raise serializers.ValidationError({problem[0]: problem[1]})
+        if documents is not None:
+            attrs["required_documents"] = documents
+        return attrs
+
+    def create(self, validated_data):
+        documents = validated_data.pop("required_documents", [])
+        phase = super().create(validated_data)
+        services.set_required_documents(phase, documents)
+        return phase
+
+    def update(self, instance, validated_data):
+        documents = validated_data.pop("required_documents", None)
+        phase = super().update(instance, validated_data)
+        if documents is not None:
+            services.set_required_documents(phase, documents)
+        return phase
+
+
+class PhaseSpecSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    name = serializers.CharField(max_length=100)
+    skippable = serializers.BooleanField(default=False)
+    closes_project = serializers.BooleanField(default=False)
+    required_documents = serializers.ListField(
+        child=serializers.ChoiceField(choices=DocumentKind.choices), required=False
+    )
+
+
+class PhasesInputSerializer(serializers.Serializer):
+    phases = PhaseSpecSerializer(many=True)
+
+
+class ReorderInputSerializer(serializers.Serializer):
+    phases = serializers.ListField(child=serializers.SlugField(), help_text="Every phase code.")
+
+
+class ProjectModelSerializer(VersionedSerializer):
+    association = serializers.PrimaryKeyRelatedField(queryset=Association.objects.all())
+    phases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectModel
+        fields = [
+            "id",
+            "association",
+            "key",
+            "name",
+            "description",
+            "status_cadence_months",
+            "discount_rate",
+            "phases",
+            *COMMON,
+        ]
+
+    @extend_schema_field(PhaseSpecSerializer(many=True))
+    def get_phases(self, obj):
+        return [
+            {
+                "id": p.pk,
+                "order": p.order,
+                "code": p.code,
+                "name": p.name,
+                "skippable": p.skippable,
+                "closes_project": p.closes_project,
+                "required_documents": [r.document for r in p.requirements.all()],
+            }
+            for p in obj.phases.all()
+        ]
+
+    def validate(self, attrs):
+        if (
+            self.instance is not None
+            and "association" in attrs
+            and attrs["association"].pk != self.instance.association_id
+        ):
+            raise serializers.ValidationError(
+                {"association": _("A project model stays with its association.")}
+            )
+        return super().validate(attrs)
+
+
+def check_model_admin(user, association_id):
+    scope = scope_for(user)
+    if not scope.is_superuser and association_id not in (
+        scope.admin_org_ids & scope.association_ids
+    ):
+        raise exceptions.PermissionDenied(
+            _("Only the association's admins change its project models.")
+        )
+
+
+class ProjectModelViewSet(ModelViewSet):
+    """Project models of an association: its phases in order, which may be skipped, and the
+    documents each gate requires. Read by the association's members, changed by its admins.
+    PUT .../phases/ sets every phase at once; POST .../reorder/ reorders them."""
+
+    queryset = ProjectModel.objects.all()
+    serializer_class = ProjectModelSerializer
+    filterset_class = filters.ProjectModelFilterSet
+    prefetch_related = (
+        Prefetch(
+            "phases", queryset=Phase.objects.order_by("order").prefetch_related("requirements")
+        ),
+    )
+
+    def check_create(self, data):
+        association = data.get("association")
+        if association is not None:
+            check_model_admin(self.request.user, association.pk)
+
+    def perform_destroy(self, instance):
+        if instance.projects.exists():
+            raise Conflict(_("Projects follow this project model, so it cannot be deleted."))
+        super().perform_destroy(instance)
+
+    def _phases_response(self, model):
+        model = self.get_queryset().get(pk=model.pk)
+        return Response(ProjectModelSerializer(model, context={"request": self.request}).data)
+
+    @extend_schema(request=PhasesInputSerializer, responses=ProjectModelSerializer)
+    @action(detail=True, methods=["put"], url_path="phases")
+    def set_phases(self, request, *args, **kwargs):
+        """Make the model's phases exactly these, in this order (matched by code)."""
+        model = self.get_object()
+        self.check_editable(model)
+        serializer = PhasesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.replace_phases(model, serializer.validated_data["phases"], request.user)
+        except services.PhaseModelError as error:
+            raise exceptions.ValidationError({error.field: [error.message]}) from error
+        return self._phases_response(model)
+
+    @extend_schema(request=ReorderInputSerializer, responses=ProjectModelSerializer)
+    @action(detail=True, methods=["post"])
+    def reorder(self, request, *args, **kwargs):
+        """Put the phases in the order of the codes given."""
+        model = self.get_object()
+        self.check_editable(model)
+        serializer = ReorderInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.reorder_phases(model, serializer.validated_data["phases"])
+        except services.PhaseModelError as error:
+            raise exceptions.ValidationError({error.field: [error.message]}) from error
+        return self._phases_response(model)
+
+
+class PhaseViewSet(ModelViewSet):
+    """Phases of project models, one at a time (see also PUT /project-models/{id}/phases/)."""
+
+    queryset = Phase.objects.all()
+    serializer_class = PhaseSerializer
+    filterset_class = filters.PhaseFilterSet
+    select_related = ("project_model",)
+    prefetch_related = ("requirements",)
+
+    def check_create(self, data):
+        model = data.get("project_model")
+        if model is not None:
+            check_model_admin(self.request.user, model.association_id)
+
+    def perform_destroy(self, instance):
+        problem = services.phase_removal_problem(instance)
+        if problem:
+            raise Conflict(problem)
+        super().perform_destroy(instance)
+
+
 def register(router):
     """Add this app's viewsets to the API router."""
     router.register("projects", ProjectViewSet)
     router.register("project-participants", ParticipantViewSet)
     router.register("gate-decisions", GateDecisionViewSet)
+    router.register("gate-requests", GateRequestViewSet)
+    router.register("project-models", ProjectModelViewSet)
+    router.register("project-phases", PhaseViewSet)
     router.register("meetings", SteeringMeetingViewSet)
     router.register("business-cases", BusinessCaseViewSet)
     router.register("risks", RiskViewSet)

@@ -275,6 +275,9 @@ def _fill(project, phase_code, meeting, municipalities, decider, index) -> int:
             continue  # nothing bought: procurement skipped
         gate = services.request_gate(project, phases[code], project.project_manager)
         gate.meeting = meeting if project.is_joint and step == target else None
+        # Decided at the meeting, or earlier gates in 2025; asked for two weeks before.
+        decided_on = gate.meeting.date if gate.meeting else datetime.date(2025, 2 + step, 10)
+        gate.requested_on = decided_on - datetime.timedelta(days=14)
         gate.save()
         project.refresh_from_db()
         services.record_decision(
@@ -285,7 +288,7 @@ def _fill(project, phase_code, meeting, municipalities, decider, index) -> int:
             else GateDecision.Outcome.APPROVED_WITH_CONDITIONS,
             decider,
             request=gate,
-            decided_on=datetime.date(2025, 2 + step, 10),
+            decided_on=decided_on,
             decision_body="Styregruppen",
             conditions="" if step % 2 else "Kvartalsvis afrapportering til styregruppen",
             meeting=gate.meeting,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from samdigi.core.filters import StrictFilterSet
 from samdigi.organizations.filters import SearchFilterSet
 from samdigi.organizations.models import Association, Municipality
 from samdigi.portfolio.models import (
@@ -13,10 +14,13 @@ from samdigi.portfolio.models import (
     Benefit,
     BusinessCase,
     GateDecision,
+    GateRequest,
     Light,
     Milestone,
     Participant,
+    Phase,
     Project,
+    ProjectModel,
     Risk,
     StatusReport,
     SteeringMeeting,
@@ -99,7 +103,7 @@ class ProjectFilterSet(SearchFilterSet):
         return queryset.filter(kle__number__startswith=value.strip()).distinct()
 
 
-class ProjectChildFilterSet(django_filters.FilterSet):
+class ProjectChildFilterSet(StrictFilterSet):
     project = django_filters.NumberFilter(field_name="project_id", label=_("project"))
 
 
@@ -159,3 +163,28 @@ class SteeringMeetingFilterSet(SearchFilterSet):
     class Meta:
         model = SteeringMeeting
         fields = ["q", "owner"]
+
+
+class ProjectModelFilterSet(SearchFilterSet):
+    search_fields = ("name", "key")
+    association = django_filters.NumberFilter(field_name="association_id", label=_("association"))
+
+    class Meta:
+        model = ProjectModel
+        fields = ["q", "association"]
+
+
+class PhaseFilterSet(StrictFilterSet):
+    project_model = django_filters.NumberFilter(
+        field_name="project_model_id", label=_("project model")
+    )
+
+    class Meta:
+        model = Phase
+        fields = ["project_model", "code"]
+
+
+class GateRequestFilterSet(ProjectChildFilterSet):
+    class Meta:
+        model = GateRequest
+        fields = ["project", "status", "meeting"]

@@ -134,7 +134,8 @@ class ParticipantForm(ProjectChildForm):
         self.fields["project"].queryset = self.fields["project"].queryset.filter(
             kind=Project.Kind.JOINT
         )
-        self.fields["municipality"].queryset = Municipality.objects.all()
+        # Participants are members of the association (Participant.clean checks it).
+        self.fields["municipality"].queryset = Municipality.objects.in_reach_of(self.user)
 
 
 class CostLineForm(ProjectChildForm):
@@ -207,7 +208,7 @@ class BenefitForm(ProjectChildForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_municipality"].queryset = Municipality.objects.all()
+        self.fields["receiving_municipality"].queryset = Municipality.objects.in_reach_of(self.user)
 
 
 class MeasurementForm(VersionedModelForm):
@@ -317,9 +318,14 @@ class GateDecisionForm(forms.Form):
     )
     document = forms.FileField(label=_("Decision document"), required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, gate=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = SteeringMeeting.objects.visible_to(user)
+        self.gate = gate
+        meetings = SteeringMeeting.objects.visible_to(user)
+        if gate is not None:
+            # The meetings of the association whose project model the project follows.
+            meetings = meetings.filter(owner_id=gate.project.project_model.association_id)
+        self.fields["meeting"].queryset = meetings
 
     def clean_document(self):
         uploaded = self.cleaned_data.get("document")
@@ -333,6 +339,13 @@ class GateDecisionForm(forms.Form):
             "conditions"
         ):
             self.add_error("conditions", _("Write the conditions of the approval."))
+        decided_on = data.get("decided_on")
+        if decided_on is not None:
+            from samdigi.portfolio.services import decision_date_problem
+
+            problem = decision_date_problem(decided_on, self.gate, data.get("meeting"))
+            if problem:
+                self.add_error("decided_on", problem)
         return data
 
 
@@ -354,3 +367,116 @@ class GateRequestModelForm(VersionedModelForm):
         model = GateRequest
         fields = ["justification", "proposed_budget", "proposed_end", "meeting"]
         widgets = {"proposed_end": DateInput()}
+
+
+# --- the steering committee's agenda ---------------------------------------------------------
+
+
+class ScheduleGateForm(forms.Form):
+    """From a gate request's page: the meeting whose agenda it goes on."""
+
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=SteeringMeeting.objects.none())
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            meetings if meetings is not None else self.fields["meeting"].queryset
+        )
+
+
+class AgendaAddForm(forms.Form):
+    """From a meeting's page: a pending gate request to put on its agenda."""
+
+    gate_request = forms.ModelChoiceField(
+        label=_("Gate request"), queryset=GateRequest.objects.none()
+    )
+
+    def __init__(self, *args, requests=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if requests is not None:
+            self.fields["gate_request"].queryset = requests
+        self.fields["gate_request"].label_from_instance = lambda gate: (
+            _("%(project)s: from %(current)s to %(phase)s")
+            % {"project": gate.project, "current": gate.from_phase or "—", "phase": gate.to_phase}
+        )
+
+
+# --- project models ----------------------------------------------------------------------------
+
+
+class ProjectModelForm(VersionedModelForm):
+    """A project model of an association; only the association's admins change it."""
+
+    class Meta:
+        model = ProjectModel
+        fields = [
+            "association",
+            "key",
+            "name",
+            "description",
+            "status_cadence_months",
+            "discount_rate",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(self.user)
+        associations = Association.objects.filter(kind=Association.Kind.ASSOCIATION)
+        if not scope.is_superuser:
+            associations = associations.filter(pk__in=scope.admin_org_ids & scope.association_ids)
+        self.fields["association"].queryset = associations
+        if self.instance.pk:
+            # Moving a model (and its projects) to another association is not an edit.
+            self.fields["association"].disabled = True
+
+
+class PhaseForm(VersionedModelForm):
+    """A phase of a project model with the documents its gate requires; the position is a
+    number, and an empty one puts the phase last."""
+
+    required_documents = forms.MultipleChoiceField(
+        label=_("Documents required at the gate"),
+        choices=DocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Phase
+        fields = ["project_model", "order", "code", "name", "skippable", "closes_project"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_model"].queryset = ProjectModel.objects.editable_by(self.user)
+        self.fields["order"].required = False
+        self.fields["order"].help_text = _("Empty: after the last phase.")
+        if self.instance.pk:
+            self.fields["project_model"].disabled = True
+            self.fields["required_documents"].initial = self.instance.required_documents()
+
+    def clean(self):
+        from samdigi.portfolio.services import phase_sequence_problem
+
+        data = super().clean()
+        model = data.get("project_model") or (
+            self.instance.project_model if self.instance.project_model_id else None
+        )
+        if model is None or not data.get("code"):
+            return data
+        others = list(model.phases.exclude(pk=self.instance.pk).order_by("order"))
+        if data.get("order") is None:
+            data["order"] = max((p.order for p in others), default=0) + 1
+            self.instance.order = data["order"]
+        problem = phase_sequence_problem(
+            others, (data["order"], data["code"], data.get("closes_project", False))
+        )
+        if problem:
+            field, message = problem
+            self.add_error(field, message)
+        return data
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        from samdigi.portfolio.services import set_required_documents
+
+        set_required_documents(self.instance, self.cleaned_data.get("required_documents") or [])

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import current_membership_q, scope_for
+from samdigi.core.access import current_membership_q, may_link_member, scope_for
 from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
 from samdigi.portfolio import risk as risk_rules
 from samdigi.portfolio import status as status_rules
@@ -484,6 +484,55 @@ class Project(OwnedModel):
             self.phase = self.project_model.first_phase()
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def owners_for_create(scope):
+        # Editors of a member municipality may also propose a joint project to the association.
+        return scope.editing_owner_ids | scope.associations_edited_through_members()
+
+    def clean_links(self, links):
+        """Systems come from the catalogue of the project model's association; strategy goals
+        from the strategies of the project's owner or its association (for a joint project also
+        of the association's current members). Links already on the project may stay."""
+        super().clean_links(links)
+        if not (self.owner_id and self.project_model_id):
+            return
+        association_id = self.project_model.association_id
+        errors = {}
+        if "systems" in links:
+            current = self.current_links("systems")
+            refused = [
+                system.name
+                for system in links["systems"]
+                if system.pk not in current and system.owner_id != association_id
+            ]
+            if refused:
+                errors["systems"] = _(
+                    "%(names)s: the systems must be in the catalogue of the project's association."
+                ) % {"names": ", ".join(refused)}
+        if "goals" in links:
+            current = self.current_links("goals")
+            allowed = {self.owner_id, association_id}
+            if self.kind == self.Kind.JOINT:
+                from samdigi.organizations.models import AssociationMember
+
+                allowed |= set(
+                    AssociationMember.objects.current()
+                    .filter(association_id=association_id)
+                    .values_list("municipality_id", flat=True)
+                )
+            refused = [
+                str(goal)
+                for goal in links["goals"]
+                if goal.pk not in current and goal.strategy.owner_id not in allowed
+            ]
+            if refused:
+                errors["goals"] = _(
+                    "%(names)s: the goals must belong to a strategy of the project's "
+                    "municipality or association."
+                ) % {"names": ", ".join(refused)}
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         super().clean()
         from samdigi.organizations.models import AssociationMember
@@ -641,6 +690,22 @@ class Participant(ProjectChild):
         super().clean()
         if self.project_id and not self.project.is_joint:
             raise ValidationError({"project": _("Only joint projects have participants.")})
+        # Added afresh: only a current member of the association. A participant already on the
+        # project stays (also after its municipality has left the association).
+        if (
+            self.project_id
+            and self.municipality_id
+            and not self.was_linked("municipality_id", self.municipality_id)
+            and not may_link_member([self.project.owner_id], self.municipality_id)
+        ):
+            raise ValidationError(
+                {
+                    "municipality": _(
+                        "The municipality is not a current member of the association that runs "
+                        "the project."
+                    )
+                }
+            )
 
 
 class CostLine(ProjectChild):
@@ -799,6 +864,17 @@ class GateRequest(ProjectChild):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="gate_requests"
     )
+    # The phase the project was in when the gate was requested: the agenda and minutes name the
+    # real move, also after the decision has moved the project on.
+    from_phase = models.ForeignKey(
+        Phase,
+        verbose_name=_("from phase"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     to_phase = models.ForeignKey(
         Phase, verbose_name=_("into phase"), on_delete=models.PROTECT, related_name="+"
     )
@@ -838,7 +914,21 @@ class GateRequest(ProjectChild):
         }
 
     def get_absolute_url(self):
-        return reverse("portfolio:project_tab", args=[self.project_id, "phases"])
+        return reverse("portfolio:gaterequest_detail", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def save(self, *args, **kwargs):
+        if self.pk is None and self.from_phase_id is None and self.project_id:
+            self.from_phase_id = self.project.phase_id
+        super().save(*args, **kwargs)
+
+    @property
+    def decision(self):
+        """The decision that settled the request (a postponement keeps it pending)."""
+        return self.decisions.order_by("-decided_on", "-pk").first()
 
 
 class GateDecisionQuerySet(ProjectChildQuerySet):
@@ -886,13 +976,15 @@ class GateDecision(ProjectChild):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="decisions"
     )
-    request = models.OneToOneField(
+    # A postponed request stays pending and is decided again at a later meeting: one request may
+    # have several decisions.
+    request = models.ForeignKey(
         GateRequest,
         verbose_name=_("gate request"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="decision",
+        related_name="decisions",
     )
     from_phase = models.ForeignKey(
         Phase, verbose_name=_("from phase"), on_delete=models.PROTECT, related_name="+", null=True
@@ -1247,6 +1339,27 @@ class Benefit(ProjectChild):
 
     def get_absolute_url(self):
         return reverse("portfolio:benefit_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        # The benefit is received by the project's municipality, or by one taking part in the
+        # joint project.
+        municipality_id = self.receiving_municipality_id
+        if (
+            municipality_id
+            and self.project_id
+            and not self.was_linked("receiving_municipality_id", municipality_id)
+            and municipality_id != self.project.owner_id
+            and not self.project.participants.filter(municipality_id=municipality_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "receiving_municipality": _(
+                        "The receiving municipality must be the project's municipality or take "
+                        "part in the project."
+                    )
+                }
+            )
 
 
 class MeasurementQuerySet(ProjectChildQuerySet):

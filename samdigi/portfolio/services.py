@@ -14,9 +14,12 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
+from samdigi.core.access import current_membership_q
 from samdigi.core.models import Attachment
 from samdigi.organizations.models import PopulationFigure
 from samdigi.portfolio import business_case as bc
@@ -28,6 +31,7 @@ from samdigi.portfolio.models import (
     DocumentKind,
     GateDecision,
     GateRequest,
+    GateRequirement,
     Participant,
     Phase,
     Project,
@@ -35,12 +39,14 @@ from samdigi.portfolio.models import (
 
 
 class GateBlocked(Exception):
-    """A gate request or decision that the rules refuse; `missing` lists missing documents."""
+    """A gate request or decision that the rules refuse; `missing` lists missing documents,
+    `field` names the input at fault when there is one."""
 
-    def __init__(self, message, missing=()):
+    def __init__(self, message, missing=(), field=None):
         super().__init__(message)
         self.message = message
         self.missing = list(missing)
+        self.field = field
 
 
 # --- documents and gates --------------------------------------------------------------------
@@ -108,6 +114,7 @@ def request_gate(project, to_phase, user, **fields) -> GateRequest:
         raise GateBlocked(_("The project already has a pending gate request."))
     return GateRequest.objects.create(
         project=project,
+        from_phase=project.phase,
         to_phase=to_phase,
         requested_by=user,
         created_by=user,
@@ -138,6 +145,10 @@ def record_decision(
     project. The caller checks that the user may decide (models.can_decide)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_transition(project, to_phase)
+    decided_on = decided_on or timezone.localdate()
+    problem = decision_date_problem(decided_on, request, meeting)
+    if problem:
+        raise GateBlocked(problem, field="decided_on")
     approving = gates.moves_phase(outcome)
     if approving:
         missing = missing_documents(project, to_phase)
@@ -159,7 +170,7 @@ def record_decision(
         from_phase=project.phase,
         to_phase=to_phase,
         outcome=outcome,
-        decided_on=decided_on or timezone.localdate(),
+        decided_on=decided_on,
         decided_by=user,
         decision_body=decision_body,
         conditions=conditions,
@@ -195,7 +206,280 @@ def record_decision(
     return decision
 
 
+def decision_date_problem(decided_on, request=None, meeting=None) -> str | None:
+    """The message when a decision may not carry this date (gates.decision_date_problem)."""
+    code = gates.decision_date_problem(
+        decided_on,
+        request.requested_on if request is not None else None,
+        meeting.date if meeting is not None else None,
+    )
+    if code == "before_request":
+        return _(
+            "A decision cannot be dated before the request it answers (requested on %(date)s)."
+        ) % {"date": request.requested_on.strftime("%d.%m.%Y")}
+    if code == "before_meeting":
+        return _(
+            "A decision cannot be dated before the meeting it was taken at (held on %(date)s)."
+        ) % {"date": meeting.date.strftime("%d.%m.%Y")}
+    return None
+
+
+# --- the steering committee's agenda ----------------------------------------------------------
+
+
+def agenda_problem(gate, meeting) -> str | None:
+    """The message when this gate request cannot go on this meeting's agenda, or None."""
+    code = gates.agenda_problem(
+        pending=gate.status == GateRequest.Status.PENDING,
+        same_association=gate.project.is_joint and gate.project.owner_id == meeting.owner_id,
+        requested_on=gate.requested_on,
+        meeting_date=meeting.date,
+    )
+    messages = {
+        "not_pending": _("Only a pending gate request can be put on an agenda."),
+        "other_association": _(
+            "The meeting is not held by the steering committee of the association that owns the "
+            "project."
+        ),
+        "meeting_before_request": _(
+            "The meeting (%(meeting)s) is held before the gate was requested (%(requested)s)."
+        ),
+    }
+    if code is None:
+        return None
+    return messages[code] % {
+        "meeting": meeting.date.strftime("%d.%m.%Y"),
+        "requested": gate.requested_on.strftime("%d.%m.%Y"),
+    }
+
+
+def put_on_agenda(gate, meeting, user) -> GateRequest:
+    """Put a pending gate request on a meeting's agenda (moving it off any other agenda)."""
+    problem = agenda_problem(gate, meeting)
+    if problem:
+        raise GateBlocked(problem, field="meeting")
+    gate.meeting = meeting
+    gate.save_if_current(gate.version, user=user)
+    return gate
+
+
+def build_agenda(meeting, user=None) -> int:
+    """A new meeting picks up the association's pending gate requests that are on no agenda, or
+    on the agenda of a meeting already held that did not decide them."""
+    today = timezone.localdate()
+    candidates = GateRequest.objects.filter(
+        status=GateRequest.Status.PENDING,
+        project__kind=Project.Kind.JOINT,
+        project__owner_id=meeting.owner_id,
+    ).select_related("meeting")
+    picked = [
+        gate
+        for gate in candidates
+        if gate.meeting_id != meeting.pk
+        and gates.picked_up_by_new_meeting(
+            requested_on=gate.requested_on,
+            current_meeting_date=gate.meeting.date if gate.meeting else None,
+            new_meeting_date=meeting.date,
+            today=today,
+        )
+    ]
+    for gate in picked:
+        gate.meeting = meeting
+        gate.save_if_current(gate.version, user=user)
+    return len(picked)
+
+
+# --- editing a project model ------------------------------------------------------------------
+
+SEQUENCE_MESSAGES = {
+    "empty": ("phases", gettext_noop("A project model needs at least one phase.")),
+    "duplicate_code": (
+        "code",
+        gettext_noop("The project model already has a phase with this code."),
+    ),
+    "closing_not_last": (
+        "closes_project",
+        gettext_noop("The phase that closes a project must be the last phase of the model."),
+    ),
+}
+
+
+def _sequence_message(code):
+    field_name, message = SEQUENCE_MESSAGES[code]
+    return field_name, _(message)
+
+
+def phase_sequence_problem(others, changed=None):
+    """(field, message) when the model's phases, with `changed` = (order, code, closes_project)
+    put in among `others`, would not make a usable model; else None."""
+    rows = [(p.order, p.code, p.closes_project) for p in others]
+    if changed is not None:
+        rows.append(changed)
+    rows.sort(key=lambda row: row[0])
+    code = gates.phase_sequence_problem(
+        [gates.PhaseSpec(code, closes) for _order, code, closes in rows]
+    )
+    return _sequence_message(code) if code else None
+
+
+def phase_removal_problem(phase) -> str | None:
+    """The message when a phase cannot be removed because the model is in use, or None."""
+    projects = phase.projects.count()
+    records = (
+        GateRequest.objects.filter(Q(to_phase=phase) | Q(from_phase=phase)).count()
+        + GateDecision.objects.filter(Q(to_phase=phase) | Q(from_phase=phase)).count()
+    )
+    code = gates.phase_removal_problem(projects_in_phase=projects, gate_records=records)
+    if code == "has_projects":
+        return ngettext(
+            "%(count)s project is in the phase %(phase)s; it cannot be removed until the project "
+            "has moved on.",
+            "%(count)s projects are in the phase %(phase)s; it cannot be removed until they have "
+            "moved on.",
+            projects,
+        ) % {"count": projects, "phase": phase.name}
+    if code == "has_records":
+        return _(
+            "Gate requests or decisions name the phase %(phase)s; it is kept for the record. "
+            "Rename it instead."
+        ) % {"phase": phase.name}
+    return None
+
+
+def set_required_documents(phase, kinds) -> None:
+    """The documents the gate into `phase` requires: exactly `kinds`."""
+    kinds = list(dict.fromkeys(kinds))
+    phase.requirements.exclude(document__in=kinds).delete()
+    have = set(phase.requirements.values_list("document", flat=True))
+    GateRequirement.objects.bulk_create(
+        GateRequirement(phase=phase, document=kind) for kind in kinds if kind not in have
+    )
+
+
+def _renumber(model, ordered_ids) -> None:
+    # Two passes: the (model, order) pairs are unique, so the new positions are reached through
+    # positions no phase holds.
+    offset = max(model.phases.aggregate(top=Max("order"))["top"] or 0, len(ordered_ids)) + 1
+    for position, pk in enumerate(ordered_ids, 1):
+        Phase.objects.filter(pk=pk).update(order=offset + position)
+    for position, pk in enumerate(ordered_ids, 1):
+        Phase.objects.filter(pk=pk).update(order=position, version=F("version") + 1)
+
+
+@transaction.atomic
+def reorder_phases(model, codes) -> None:
+    """Put the model's phases in the order of `codes` (every phase named once)."""
+    phases = {p.code: p for p in model.phases.select_for_update()}
+    if sorted(codes) != sorted(phases) or len(set(codes)) != len(codes):
+        raise PhaseModelError(
+            "phases", _("Name every phase of the model exactly once, in the new order.")
+        )
+    problem = phase_sequence_problem(
+        [
+            Phase(order=i, code=c, closes_project=phases[c].closes_project)
+            for i, c in enumerate(codes)
+        ]
+    )
+    if problem:
+        raise PhaseModelError("phases", problem[1])
+    _renumber(model, [phases[code].pk for code in codes])
+
+
+def move_phase(phase, step: int) -> None:
+    """Move a phase one place earlier (-1) or later (+1) in its model."""
+    codes = list(phase.project_model.phases.order_by("order").values_list("code", flat=True))
+    index = codes.index(phase.code)
+    other = index + step
+    if not 0 <= other < len(codes):
+        return
+    codes[index], codes[other] = codes[other], codes[index]
+    reorder_phases(phase.project_model, codes)
+
+
+class PhaseModelError(Exception):
+    """A change of a project model's phases that the rules refuse, naming the field."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@transaction.atomic
+def replace_phases(model, specs, user) -> None:
+    """Make the model's phases exactly `specs` (dicts: code, name, skippable, closes_project,
+    required_documents), in that order. Phases are matched by code: kept ones are renamed and
+    reconfigured, new ones created; a phase left out is removed, which is refused while the model
+    is in use in it (projects in the phase, gate records naming it)."""
+    existing = {p.code: p for p in model.phases.select_for_update()}
+    code = gates.phase_sequence_problem(
+        [gates.PhaseSpec(s["code"], bool(s.get("closes_project"))) for s in specs]
+    )
+    if code:
+        raise PhaseModelError("phases", _sequence_message(code)[1])
+    wanted = {s["code"] for s in specs}
+    for phase in existing.values():
+        if phase.code not in wanted:
+            problem = phase_removal_problem(phase)
+            if problem:
+                raise PhaseModelError("phases", problem)
+    for phase in existing.values():
+        if phase.code not in wanted:
+            phase.delete()
+    top = max((p.order for p in existing.values()), default=0) + len(specs) + 1
+    ordered = []
+    for position, spec in enumerate(specs, 1):
+        phase = existing.get(spec["code"])
+        fields = {
+            "name": spec["name"],
+            "skippable": bool(spec.get("skippable")),
+            "closes_project": bool(spec.get("closes_project")),
+        }
+        if phase is None:
+            phase = Phase.objects.create(
+                project_model=model,
+                code=spec["code"],
+                order=top + position,
+                created_by=user,
+                updated_by=user,
+                **fields,
+            )
+        else:
+            for key, value in fields.items():
+                setattr(phase, key, value)
+            phase.save_if_current(phase.version, user=user)
+        set_required_documents(phase, spec.get("required_documents") or [])
+        ordered.append(phase.pk)
+    _renumber(model, ordered)
+
+
 # --- participants ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_all_members(project, user) -> list[Participant]:
+    """Invite every current member municipality of the owning association that does not take
+    part yet (whatever its status: one that declined or left is not invited again here)."""
+    from samdigi.organizations.models import AssociationMember
+
+    taking_part = set(project.participants.values_list("municipality_id", flat=True))
+    members = (
+        AssociationMember.objects.filter(current_membership_q(), association_id=project.owner_id)
+        .exclude(municipality_id__in=taking_part)
+        .order_by("municipality__code")
+        .values_list("municipality_id", flat=True)
+        .distinct()
+    )
+    return Participant.objects.bulk_create(
+        Participant(
+            project=project,
+            municipality_id=municipality_id,
+            status=Participant.Status.INVITED,
+            created_by=user,
+            updated_by=user,
+        )
+        for municipality_id in members
+    )
 
 
 def answer_participation(participant, joined: bool, user) -> Participant:

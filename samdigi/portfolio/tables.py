@@ -8,6 +8,7 @@ from samdigi.portfolio.models import (
     GateDecision,
     Milestone,
     Project,
+    ProjectModel,
     Risk,
     StatusReport,
     SteeringMeeting,
@@ -110,3 +111,13 @@ class StrategyTable(Table):
     owner = Column("owner.name", label=_("owner"))
     period_start = Column("period_start")
     period_end = Column("period_end")
+
+
+class ProjectModelTable(Table):
+    model = ProjectModel
+    select_related = ("association",)
+    name = Column("name", link=True)
+    key = Column("key")
+    association = Column("association.name", label=_("association"))
+    status_cadence_months = Column("status_cadence_months")
+    discount_rate = Column("discount_rate")

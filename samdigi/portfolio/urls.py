@@ -8,9 +8,11 @@ from samdigi.portfolio.models import (
     BusinessCaseLine,
     CostLine,
     GateDecision,
+    GateRequest,
     Measurement,
     Milestone,
     Participant,
+    Phase,
     Project,
     ProjectModel,
     Risk,
@@ -33,6 +35,23 @@ urlpatterns = [
     ),
     path("portfolio/documents/<int:pk>/", views.attachment_download, name="attachment"),
     path("gate-requests/<int:pk>/decide/", views.gate_decide, name="gate_decide"),
+    path(
+        "gate-requests/<int:pk>/schedule/",
+        views.gate_request_schedule,
+        name="gaterequest_schedule",
+    ),
+    path("meetings/<int:pk>/agenda/add/", views.meeting_agenda_add, name="meeting_agenda_add"),
+    path(
+        "meetings/<int:pk>/agenda/<int:gate_pk>/remove/",
+        views.meeting_agenda_remove,
+        name="meeting_agenda_remove",
+    ),
+    path(
+        "projects/<int:pk>/invite-members/",
+        views.project_invite_members,
+        name="project_invite_members",
+    ),
+    path("phases/<int:pk>/move/<str:direction>/", views.phase_move, name="phase_move"),
     path("participants/<int:pk>/answer/", views.participant_answer, name="participant_answer"),
     path(
         "business-cases/<int:pk>/new-version/",
@@ -163,5 +182,22 @@ urlpatterns = [
             views.StrategyGoalDeleteView,
         ),
     ),
-    section("project-models/", model_urls(ProjectModel, None, views.ProjectModelDetailView)),
+    section(
+        "gate-requests/",
+        model_urls(GateRequest, None, views.GateRequestDetailView),
+    ),
+    section(
+        "project-models/",
+        model_urls(
+            ProjectModel,
+            views.ProjectModelListView,
+            views.ProjectModelDetailView,
+            views.ProjectModelEditView,
+            views.ProjectModelDeleteView,
+        ),
+    ),
+    section(
+        "phases/",
+        model_urls(Phase, None, None, views.PhaseEditView, views.PhaseDeleteView),
+    ),
 ]

@@ -6,16 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from samdigi.core.access import can_edit_somewhere
+from samdigi.core.access import can_edit_somewhere, scope_for
 from samdigi.core.models import Attachment
 from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.organizations.models import Municipality
@@ -28,7 +29,9 @@ from samdigi.portfolio.models import (
     GateRequest,
     Milestone,
     Participant,
+    Phase,
     Project,
+    ProjectModel,
     Risk,
     StatusReport,
     SteeringMeeting,
@@ -113,9 +116,10 @@ class ProjectDetailView(ObjectDetailView):
     def tab_overview(self, obj):
         latest = obj.status_reports.order_by("-period_end", "-pk").first()
         return {
+            # Linked rows are read back through the access layer, like the record itself.
             "kle": obj.kle.all(),
-            "systems": obj.systems.all(),
-            "goals": obj.goals.select_related("strategy"),
+            "systems": obj.systems.visible_to(self.request.user),
+            "goals": obj.goals.visible_to(self.request.user).select_related("strategy"),
             "latest": latest,
             "stale": services.is_stale(obj, latest.period_end if latest else None),
         }
@@ -538,7 +542,7 @@ def gate_decide(request, pk):
         "meeting": request.GET.get("meeting") or gate.meeting_id,
     }
     form = forms.GateDecisionForm(
-        request.POST or None, request.FILES or None, initial=initial, user=request.user
+        request.POST or None, request.FILES or None, initial=initial, user=request.user, gate=gate
     )
     status = 200
     if request.method == "POST":
@@ -574,8 +578,8 @@ def gate_decide(request, pk):
                             uploaded_by=request.user,
                         )
             except services.GateBlocked as blocked:
-                form.add_error(None, blocked.message)
-                status = 409
+                form.add_error(blocked.field, blocked.message)
+                status = 400 if blocked.field else 409
             else:
                 messages.success(request, _("The decision was recorded."))
                 return HttpResponseRedirect(decision.get_absolute_url())
@@ -608,6 +612,28 @@ def participant_answer(request, pk):
     services.answer_participation(participant, answer == "join", request.user)
     messages.success(request, _("Your answer was recorded."))
     return HttpResponseRedirect(project_tab_url(participant.project_id, "participants"))
+
+
+@login_required
+@require_POST
+def project_invite_members(request, pk):
+    """Invite every current member municipality of the association to a joint project."""
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    if not Project.objects.editable_by(request.user).filter(pk=pk).exists() or project.is_closed:
+        raise PermissionDenied(_("You may see this record but not change it."))
+    if not project.is_joint:
+        return HttpResponse(_("Only joint projects have participants."), status=400)
+    invited = services.invite_all_members(project, request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s municipality was invited.",
+            "%(count)s municipalities were invited.",
+            len(invited),
+        )
+        % {"count": len(invited)},
+    )
+    return HttpResponseRedirect(project_tab_url(pk, "participants"))
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -666,20 +692,42 @@ class SteeringMeetingListView(ObjectListView):
     creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
+def schedulable_requests(meeting):
+    """Pending requests of the meeting's association that could go on its agenda."""
+    return (
+        GateRequest.objects.filter(
+            status=GateRequest.Status.PENDING,
+            project__kind=Project.Kind.JOINT,
+            project__owner_id=meeting.owner_id,
+            requested_on__lte=meeting.date,
+        )
+        .exclude(meeting=meeting)
+        .select_related("project", "from_phase", "to_phase")
+        .order_by("requested_on", "pk")
+    )
+
+
 class SteeringMeetingDetailView(ObjectDetailView):
     template_name = "portfolio/steeringmeeting_detail.html"
 
     def get_extra_context(self, obj, tab):
         user = self.request.user
-        agenda = documents.agenda_requests(obj)
+        items = documents.agenda_items(obj)
+        can_edit_agenda = SteeringMeeting.objects.editable_by(user).filter(pk=obj.pk).exists()
         return {
-            "agenda": agenda,
-            "decisions": obj.decisions.select_related("project", "to_phase"),
+            "agenda_items": items,
+            "decisions": obj.decisions.visible_to(user).select_related(
+                "project", "from_phase", "to_phase", "decided_by"
+            ),
             "can_decide_ids": {
-                g.pk
-                for g in agenda
-                if g.status == GateRequest.Status.PENDING and can_decide(user, g.project)
+                item["gate"].pk
+                for item in items
+                if item["gate"].is_pending and can_decide(user, item["gate"].project)
             },
+            "can_edit_agenda": can_edit_agenda,
+            "agenda_form": forms.AgendaAddForm(requests=schedulable_requests(obj))
+            if can_edit_agenda
+            else None,
         }
 
 
@@ -689,7 +737,106 @@ class SteeringMeetingEditView(ObjectEditView):
 
     def after_save(self, instance, created):
         if created:
-            documents.build_agenda(instance)
+            documents.build_agenda(instance, self.request.user)
+
+
+def editable_meeting(request, pk):
+    """The meeting whose agenda the user changes: 404 unseen, 403 seen but not editable."""
+    meeting = get_object_or_404(SteeringMeeting.objects.visible_to(request.user), pk=pk)
+    if not SteeringMeeting.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("Only the association's admins set the agenda."))
+    return meeting
+
+
+def _schedule(request, gate, meeting):
+    try:
+        services.put_on_agenda(gate, meeting, request.user)
+    except services.GateBlocked as blocked:
+        messages.error(request, blocked.message)
+        return False
+    messages.success(
+        request,
+        _("%(request)s is on the agenda of %(meeting)s.") % {"request": gate, "meeting": meeting},
+    )
+    return True
+
+
+@login_required
+@require_POST
+def meeting_agenda_add(request, pk):
+    """From the meeting's page: put a pending gate request on this meeting's agenda."""
+    meeting = editable_meeting(request, pk)
+    form = forms.AgendaAddForm(request.POST, requests=schedulable_requests(meeting))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(meeting.get_absolute_url())
+    _schedule(request, form.cleaned_data["gate_request"], meeting)
+    return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+@login_required
+@require_POST
+def meeting_agenda_remove(request, pk, gate_pk):
+    """Take an undecided gate request off this meeting's agenda (back to the next meeting's)."""
+    meeting = editable_meeting(request, pk)
+    gate = get_object_or_404(
+        meeting.gate_requests.filter(status=GateRequest.Status.PENDING), pk=gate_pk
+    )
+    gate.meeting = None
+    gate.save_if_current(gate.version, user=request.user)
+    messages.success(request, _("%(request)s was taken off the agenda.") % {"request": gate})
+    return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class GateRequestDetailView(ObjectDetailView):
+    """A gate request: the move it asks for, its documents, its decisions, and (for the
+    association's admins) the meeting whose agenda it is on."""
+
+    template_name = "portfolio/gaterequest_detail.html"
+    queryset = GateRequest.objects.select_related(
+        "project", "from_phase", "to_phase", "requested_by", "meeting"
+    )
+
+    def get_extra_context(self, obj, tab):
+        user = self.request.user
+        meetings = (
+            SteeringMeeting.objects.editable_by(user)
+            .filter(owner_id=obj.project.owner_id, date__gte=obj.requested_on)
+            .order_by("date", "pk")
+        )
+        can_schedule = obj.is_pending and obj.project.is_joint and meetings.exists()
+        return {
+            "project": obj.project,
+            "documents": Attachment.for_object(obj.project).order_by("kind", "title"),
+            "decisions": obj.decisions.select_related("from_phase", "to_phase", "decided_by"),
+            "schedule_form": forms.ScheduleGateForm(
+                meetings=meetings, initial={"meeting": obj.meeting_id}
+            )
+            if can_schedule
+            else None,
+            "can_decide": obj.is_pending and can_decide(user, obj.project),
+        }
+
+
+@login_required
+@require_POST
+def gate_request_schedule(request, pk):
+    """From the gate request's page: put it on the agenda of the chosen meeting."""
+    gate = get_object_or_404(
+        GateRequest.objects.visible_to(request.user).select_related("project"), pk=pk
+    )
+    meetings = SteeringMeeting.objects.visible_to(request.user)
+    form = forms.ScheduleGateForm(request.POST, meetings=meetings)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(gate.get_absolute_url())
+    meeting = editable_meeting(request, form.cleaned_data["meeting"].pk)
+    _schedule(request, gate, meeting)
+    return HttpResponseRedirect(gate.get_absolute_url())
 
 
 @login_required
@@ -759,11 +906,74 @@ class StrategyGoalDeleteView(ObjectDeleteView):
 # --- project models ---------------------------------------------------------------------------
 
 
+def can_edit_a_project_model(user):
+    """Association admins (and superusers) set up their association's project models."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.admin_org_ids & scope.association_ids)
+
+
+class ProjectModelListView(ObjectListView):
+    table_class = tables.ProjectModelTable
+    filterset_class = filters.ProjectModelFilterSet
+    creatable = classmethod(lambda cls, user: can_edit_a_project_model(user))
+
+
 class ProjectModelDetailView(ObjectDetailView):
     template_name = "portfolio/projectmodel_detail.html"
+    queryset = ProjectModel.objects.select_related("association")
 
     def get_extra_context(self, obj, tab):
-        return {"phases": obj.phases.prefetch_related("requirements")}
+        phases = list(obj.phases.prefetch_related("requirements"))
+        counts = dict(
+            Project.objects.filter(project_model=obj)
+            .values_list("phase_id")
+            .annotate(n=Count("pk"))
+            .values_list("phase_id", "n")
+        )
+        for phase in phases:
+            phase.project_count = counts.get(phase.pk, 0)
+        return {"phases": phases, "projects_using": sum(counts.values())}
+
+
+class ProjectModelEditView(ObjectEditView):
+    form_class = forms.ProjectModelForm
+    creatable = classmethod(lambda cls, user: can_edit_a_project_model(user))
+
+
+class ProjectModelDeleteView(ObjectDeleteView):
+    def delete_problem(self, obj):
+        if obj.projects.exists():
+            return _("Projects follow this project model, so it cannot be deleted.")
+        return None
+
+
+class PhaseEditView(ObjectEditView):
+    form_class = forms.PhaseForm
+    creatable = classmethod(lambda cls, user: can_edit_a_project_model(user))
+
+
+class PhaseDeleteView(ObjectDeleteView):
+    def delete_problem(self, obj):
+        return services.phase_removal_problem(obj)
+
+    def success_url(self, obj):
+        return obj.project_model.get_absolute_url()
+
+
+@login_required
+@require_POST
+def phase_move(request, pk, direction):
+    """Move a phase one place earlier or later in its project model."""
+    phase = get_object_or_404(Phase.objects.visible_to(request.user), pk=pk)
+    if not Phase.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("Only the association's admins change its project models."))
+    if direction not in ("up", "down"):
+        raise Http404
+    try:
+        services.move_phase(phase, -1 if direction == "up" else 1)
+    except services.PhaseModelError as error:
+        messages.error(request, error.message)
+    return HttpResponseRedirect(phase.project_model.get_absolute_url())
 
 
 # --- portfolio-wide pages ---------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """API of the procurement app: thresholds, tenders (with OCDS), the opportunity finder and the
 backward scheduler."""
 
+import django_filters
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,16 +20,23 @@ from rest_framework.response import Response
 
 from samdigi.core.access import scope_for
 from samdigi.core.api import ModelViewSet, VersionedSerializer, parse_changed_since
+from samdigi.core.models import visible_prefetches
 from samdigi.landscape.models import KleClass
 from samdigi.organizations.models import Association, Organization
-from samdigi.procurement import filters, services, timeline
+from samdigi.procurement import filters, replanning, rule_texts, services, timeline
 from samdigi.procurement.models import (
+    AwardCriteria,
+    AwardDecision,
+    Bid,
+    Complaint,
+    ParticipationRequest,
     Tender,
     TenderParticipant,
     TenderStep,
     Threshold,
     can_edit_thresholds,
 )
+from samdigi.procurement.public import public_q
 
 # --- thresholds --------------------------------------------------------------------------------
 
@@ -82,11 +92,44 @@ class TenderParticipantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DateWarningSerializer(serializers.Serializer):
+    """An actual date below a legal minimum (or a note on a day that is a working day in law)."""
+
+    code = serializers.CharField()
+    step = serializers.CharField()
+    rule = serializers.CharField(help_text="The legal basis, in the request's language.")
+    minimum_date = serializers.DateField(allow_null=True)
+    actual_date = serializers.DateField()
+    message = serializers.CharField()
+
+
+def _tender_warnings(serializer, tender) -> list[dict]:
+    # One computation per tender and response (steps of a tender share it); pure, no queries.
+    cache = serializer.context.setdefault("_date_warnings", {})
+    if tender.pk not in cache:
+        cache[tender.pk] = replanning.warnings_data(tender)
+    return cache[tender.pk]
+
+
 class TenderStepSerializer(serializers.ModelSerializer):
+    warnings = serializers.SerializerMethodField()
+
     class Meta:
         model = TenderStep
-        fields = ["key", "date", "rule", "explanation", "scheduled_date", "moved_reason"]
+        fields = [
+            "key",
+            "date",
+            "rule",
+            "explanation",
+            "scheduled_date",
+            "moved_reason",
+            "warnings",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(DateWarningSerializer(many=True))
+    def get_warnings(self, step) -> list[dict]:
+        return [w for w in _tender_warnings(self, step.tender) if w["step"] == step.key]
 
 
 class TenderSerializer(VersionedSerializer):
@@ -96,6 +139,9 @@ class TenderSerializer(VersionedSerializer):
     )
     participants = TenderParticipantSerializer(many=True, read_only=True)
     steps = TenderStepSerializer(many=True, read_only=True)
+    warnings = serializers.SerializerMethodField(
+        help_text="Actual dates checked against the legal minimums (read-only)."
+    )
 
     class Meta:
         model = Tender
@@ -129,11 +175,16 @@ class TenderSerializer(VersionedSerializer):
             "internal",
             "participants",
             "steps",
+            "warnings",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["eu_procedure_required", "classification"]
+
+    @extend_schema_field(DateWarningSerializer(many=True))
+    def get_warnings(self, tender) -> list[dict]:
+        return _tender_warnings(self, tender)
 
 
 class AwardSerializer(serializers.Serializer):
@@ -144,6 +195,25 @@ class AwardSerializer(serializers.Serializer):
     contract_end = serializers.DateField()
     option_count = serializers.IntegerField(min_value=0, max_value=20, default=0)
     option_months = serializers.IntegerField(min_value=0, max_value=120, default=0)
+    criteria = serializers.ChoiceField(choices=AwardCriteria.choices, required=False)
+    decided_on = serializers.DateField(
+        required=False, help_text="Used when no award decision is recorded yet."
+    )
+    product = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The winning product: a catalogue system id."
+    )
+    new_product = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Or the name of a new product, added to the association's catalogue.",
+    )
+    starts = serializers.DictField(
+        child=serializers.DateField(),
+        required=False,
+        help_text="Roll-out waves: municipality code → that participant's contract start "
+        "(default contract_start).",
+    )
 
 
 OCDS_PACKAGE = OpenApiResponse(
@@ -176,7 +246,7 @@ class TenderViewSet(ModelViewSet):
     def get_queryset(self):
         if self.action == "ocds":
             visible = Tender.objects.visible_to(self.request.user).values("pk")
-            return services.ocds_queryset().filter(Q(published=True) | Q(pk__in=visible))
+            return services.ocds_queryset().filter(public_q() | Q(pk__in=visible))
         return super().get_queryset()
 
     @extend_schema(responses={200: OCDS_PACKAGE}, auth=[], filters=False)
@@ -203,7 +273,7 @@ class TenderViewSet(ModelViewSet):
     @action(detail=True, methods=["post"])
     def award(self, request, *args, **kwargs):
         """Record the outcome and create every participant's resulting contract."""
-        from samdigi.landscape.models import Vendor
+        from samdigi.landscape.models import ItSystem, Vendor
 
         tender = self.get_object()
         data = AwardSerializer(data=request.data)
@@ -216,6 +286,31 @@ class TenderViewSet(ModelViewSet):
             raise exceptions.ValidationError(
                 {"contract_end": [_("The contract must end after it starts.")]}
             )
+        product = None
+        if values.get("product") is not None:
+            product = ItSystem.objects.visible_to(request.user).filter(pk=values["product"]).first()
+            if product is None:
+                raise exceptions.ValidationError({"product": [_("No such catalogue system.")]})
+        if product is not None and (values.get("new_product") or "").strip():
+            raise exceptions.ValidationError(
+                {"new_product": [_("Choose a catalogue product or name a new one.")]}
+            )
+        by_code = {p.municipality.code: p.municipality_id for p in tender.participants.all()}
+        starts = {}
+        for code, day in (values.get("starts") or {}).items():
+            if code not in by_code:
+                raise exceptions.ValidationError(
+                    {
+                        "starts": [
+                            _("%(code)s is not a participant of this tender.") % {"code": code}
+                        ]
+                    }
+                )
+            if day > values["contract_end"]:
+                raise exceptions.ValidationError(
+                    {"starts": [_("The contract must end after it starts.")]}
+                )
+            starts[by_code[code]] = day
         try:
             services.award(
                 tender,
@@ -227,7 +322,14 @@ class TenderViewSet(ModelViewSet):
                 values["option_count"],
                 values["option_months"],
                 request.user,
+                starts=starts,
+                criteria=values.get("criteria"),
+                decided_on=values.get("decided_on"),
+                product=product,
+                new_product=values.get("new_product") or "",
             )
+        except services.AwardNotAllowed as error:
+            raise exceptions.PermissionDenied(error.message) from error
         except services.ProcurementError as error:
             raise exceptions.ValidationError(
                 {error.field or "non_field_errors": [error.message]}
@@ -238,6 +340,176 @@ class TenderViewSet(ModelViewSet):
         if getattr(self, "action", None) in ("schedule", "award"):
             self.requires_edit = True
         return super().get_object()
+
+
+# --- outcome: requests to participate, bids, award decisions, complaints -----------------------
+
+
+class TenderChildSerializer(VersionedSerializer):
+    """A row of a tender's outcome: `tender` names any tender; the viewset checks it may be
+    changed (so a tender one may only see answers 403, not "does not exist")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "tender" in self.fields:
+            self.fields["tender"].queryset = Tender.objects.all()
+
+    def get_validators(self):
+        # The model's constraints are checked by full_clean (VersionedSerializer.validate), which
+        # names the field at fault; DRF's own unique-together check would say non_field_errors.
+        return []
+
+
+class ParticipationRequestSerializer(TenderChildSerializer):
+    class Meta:
+        model = ParticipationRequest
+        fields = [
+            "id",
+            "tender",
+            "vendor",
+            "received_on",
+            "selected",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class BidSerializer(TenderChildSerializer):
+    class Meta:
+        model = Bid
+        fields = [
+            "id",
+            "tender",
+            "vendor",
+            "received_on",
+            "price",
+            "compliant",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class AwardDecisionSerializer(TenderChildSerializer):
+    class Meta:
+        model = AwardDecision
+        fields = [
+            "id",
+            "tender",
+            "vendor",
+            "decided_on",
+            "criteria",
+            "value",
+            "product",
+            "status",
+            "cancelled_on",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ComplaintSerializer(TenderChildSerializer):
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "tender",
+            "award",
+            "complainant",
+            "filed_on",
+            "outcome",
+            "decided_on",
+            "consequence",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+def visible_tenders(request):
+    return Tender.objects.visible_to(getattr(request, "user", None))
+
+
+class TenderChildFilterSet(django_filters.FilterSet):
+    # Narrowed to the tenders the user sees, so a filter value does not reveal that one exists.
+    tender = django_filters.ModelChoiceFilter(
+        queryset=visible_tenders, label=gettext_lazy("tender")
+    )
+
+
+class TenderChildViewSet(ModelViewSet):
+    """Rows of a tender's outcome: created and moved only into tenders the user may change."""
+
+    select_related = ("tender",)
+    filterset_class = TenderChildFilterSet
+
+    def check_create(self, data):
+        self.check_tender(data.get("tender"))
+
+    def check_tender(self, tender):
+        if tender is None:
+            return
+        if not Tender.objects.editable_by(self.request.user).filter(pk=tender.pk).exists():
+            raise exceptions.PermissionDenied(_("You may not change this tender."))
+
+    def perform_create(self, serializer):
+        self.check_create(serializer.validated_data)
+        self.after_save(serializer.save())
+
+    def perform_update(self, serializer):
+        tender = serializer.validated_data.get("tender")
+        if tender is not None and tender.pk != serializer.instance.tender_id:
+            self.check_tender(tender)
+        self.after_save(serializer.save())
+
+    def after_save(self, instance):
+        """Hook: what a saved row changes elsewhere."""
+
+
+class ParticipationRequestViewSet(TenderChildViewSet):
+    queryset = ParticipationRequest.objects.all()
+    serializer_class = ParticipationRequestSerializer
+
+
+class BidViewSet(TenderChildViewSet):
+    """Tenders received: their count is OCDS `tender.numberOfTenderers`."""
+
+    queryset = Bid.objects.all()
+    serializer_class = BidSerializer
+
+
+class AwardDecisionViewSet(TenderChildViewSet):
+    """Award decisions; an annulled one stays with status `cancelled`, a re-evaluation is a new
+    decision. Saving keeps the tender's winner and status in step."""
+
+    queryset = AwardDecision.objects.all()
+    serializer_class = AwardDecisionSerializer
+
+    def after_save(self, instance):
+        services.sync_award(instance.tender, self.request.user)
+
+    def perform_destroy(self, instance):
+        tender = instance.tender
+        super().perform_destroy(instance)
+        services.sync_award(tender, self.request.user)
+
+
+class ComplaintViewSet(TenderChildViewSet):
+    """Complaints to Klagenævnet for Udbud. An upheld complaint with the consequence
+    `award_annulled` or `re_evaluation` cancels the award decision in force;
+    `procedure_cancelled` cancels the tender too."""
+
+    queryset = Complaint.objects.all()
+    serializer_class = ComplaintSerializer
+
+    def after_save(self, instance):
+        services.apply_complaint(Complaint.objects.get(pk=instance.pk), self.request.user)
 
 
 SINCE = OpenApiParameter(
@@ -255,7 +527,7 @@ class OcdsReleaseViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[SINCE], responses={200: OCDS_PACKAGE}, auth=[])
     def list(self, request):
-        tenders = services.ocds_queryset().filter(published=True).order_by("pk")
+        tenders = services.ocds_queryset().filter(public_q()).order_by("pk")
         raw = request.query_params.get("since")
         if raw:
             try:
@@ -311,7 +583,7 @@ def schedule_response(result: timeline.Schedule) -> dict:
             "amount_dkk": f"{classification.threshold.dkk:.2f}",
             "estimated": classification.threshold.estimated,
         },
-        "reason": classification.reason,
+        "reason": " ".join(rule_texts.assessment_lines(classification)[:1]),
         "steps": [
             {"key": step.key, "date": step.date.isoformat(), "rule": step.rule}
             for step in result.steps
@@ -358,6 +630,21 @@ class OpportunityMemberSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class OpportunityGapSerializer(serializers.Serializer):
+    """A contract for the same thing whose option decision date has passed: no member, and the
+    days from its current end to the joint contract's start are uncovered."""
+
+    municipality_code = serializers.CharField()
+    contract = serializers.IntegerField()
+    contract_name = serializers.CharField()
+    current_end = serializers.DateField()
+    option_decision = serializers.DateField()
+    gap_start = serializers.DateField()
+    gap_end = serializers.DateField()
+    gap_days = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
 class OpportunitySerializer(serializers.Serializer):
     key = serializers.CharField()
     rank = serializers.IntegerField()
@@ -372,6 +659,7 @@ class OpportunitySerializer(serializers.Serializer):
     threshold = ThresholdAmountSerializer()
     municipality_codes = serializers.ListField(child=serializers.CharField())
     members = OpportunityMemberSerializer(many=True)
+    gaps = OpportunityGapSerializer(many=True)
 
 
 def opportunity_data(view) -> dict:
@@ -405,6 +693,20 @@ def opportunity_data(view) -> dict:
                 "reason": text,
             }
             for plan, contract, text in view.members()
+        ],
+        "gaps": [
+            {
+                "municipality_code": gap.municipality_code,
+                "contract": contract.pk,
+                "contract_name": contract.name,
+                "current_end": gap.current_end,
+                "option_decision": gap.option_decision,
+                "gap_start": gap.gap_start,
+                "gap_end": gap.gap_end,
+                "gap_days": gap.gap_days,
+                "reason": text,
+            }
+            for gap, contract, text in view.gaps()
         ],
     }
 
@@ -480,7 +782,9 @@ class TenderOpportunityViewSet(viewsets.GenericViewSet):
             raise Http404 from error
         tender = (
             TenderViewSet.queryset.select_related("owner")
-            .prefetch_related(*TenderViewSet.prefetch_related)
+            .prefetch_related(
+                *visible_prefetches(Tender, TenderViewSet.prefetch_related, request.user)
+            )
             .get(pk=tender.pk)
         )
         return Response(
@@ -493,6 +797,10 @@ def register(router):
     """Add this app's viewsets to the API router."""
     router.register("thresholds", ThresholdViewSet)
     router.register("tenders", TenderViewSet)
+    router.register("tender-requests", ParticipationRequestViewSet)
+    router.register("tender-bids", BidViewSet)
+    router.register("tender-awards", AwardDecisionViewSet)
+    router.register("tender-complaints", ComplaintViewSet)
     router.register("tender-opportunities", TenderOpportunityViewSet, basename="tender-opportunity")
     router.register("ocds/releases", OcdsReleaseViewSet, basename="ocds-release")
     router.register("procurement/schedule", ScheduleViewSet, basename="procurement-schedule")

@@ -12,3 +12,7 @@ class ProcurementConfig(AppConfig):
         from samdigi.procurement.calendar import tender_events
 
         register_event_provider(lambda user, code: list(tender_events(user, code)))
+
+        from samdigi.procurement import replanning
+
+        replanning.connect()

@@ -1,5 +1,6 @@
 """Demo tenders for the Sjælland demo association: local tenders in different states, a published
-joint tender, and one joint tender awarded with its resulting contracts. The ESDH, care-system and
+joint tender, and one joint tender awarded (with the tenders received and the award decision) with
+its resulting contracts. The ESDH, care-system and
 day-care contracts of the landscape demo are left free, so the opportunity finder has groups to
 discover (ESDH, OmsorgsJournal, Dagtilbudsportalen)."""
 
@@ -10,7 +11,13 @@ from samdigi.core.demo import demo_seeder
 from samdigi.landscape.models import Contract, Vendor
 from samdigi.organizations.models import Association, Municipality
 from samdigi.procurement import services
-from samdigi.procurement.models import Tender, TenderParticipant
+from samdigi.procurement.models import (
+    AwardCriteria,
+    AwardDecision,
+    Bid,
+    Tender,
+    TenderParticipant,
+)
 
 # reference, lead ("DFS" or a municipality), title, procedure, status, value, required start,
 # contract numbers replaced, participants, published
@@ -151,4 +158,43 @@ def seed(stdout) -> int:
             option_months=12,
         )
         created += len(contracts)
+    created += seed_outcome(tender)
+    return created
+
+
+# vendor, CVR, price, compliant
+BIDS = [
+    ("Open Source Kommune-IT (forening)", None, "2150000.00", True),
+    ("Mødeplan ApS", None, "2290000.00", True),
+    ("BookIT Danmark A/S", None, "2480000.00", False),
+]
+
+
+def seed_outcome(tender) -> int:
+    """The tenders received and the award decision of the awarded demo tender, so the outcome tab
+    and the OCDS show them; only what is missing is added."""
+    created = 0
+    for name, cvr, price, compliant in BIDS:
+        vendor = Vendor.objects.filter(name=name).first() or Vendor.objects.create(
+            name=name, cvr=cvr
+        )
+        _bid, new = Bid.objects.get_or_create(
+            tender=tender,
+            vendor=vendor,
+            defaults={
+                "received_on": tender.tender_deadline_on or datetime.date(2025, 12, 8),
+                "price": Decimal(price),
+                "compliant": compliant,
+            },
+        )
+        created += new
+    if not tender.award_decisions.exists() and tender.winning_vendor_id:
+        AwardDecision.objects.create(
+            tender=tender,
+            vendor=tender.winning_vendor,
+            decided_on=tender.award_decision_on or datetime.date(2026, 1, 20),
+            criteria=AwardCriteria.BEST_PRICE_QUALITY,
+            value=tender.awarded_value,
+        )
+        created += 1
     return created

@@ -6,9 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import scope_for
 from samdigi.core.forms import DateInput, VersionedModelForm
-from samdigi.landscape.models import KleClass, Vendor
+from samdigi.landscape.models import ItSystem, KleClass, Vendor
 from samdigi.organizations.models import Municipality
-from samdigi.procurement.models import Tender, TenderParticipant, Threshold
+from samdigi.procurement.models import (
+    AwardCriteria,
+    AwardDecision,
+    Bid,
+    Complaint,
+    ParticipationRequest,
+    Tender,
+    TenderParticipant,
+    Threshold,
+    participant_problem,
+)
 
 
 class ThresholdForm(VersionedModelForm):
@@ -91,10 +101,44 @@ class TenderForm(VersionedModelForm):
                 memberships__organization_id__in=scope.reachable_org_ids
             ).distinct()
         self.fields["coordinator"].queryset = users.order_by("username")
+        # Participants are members of the association (clean_participants checks it).
+        self.fields["participants"].queryset = Municipality.objects.in_reach_of(self.user)
         if self.instance.pk:
             self.fields["participants"].initial = [
                 p.municipality_id for p in self.instance.participants.all()
             ]
+
+    def clean_participants(self):
+        # The participants are rows of their own (saved by the view); the membership rule of
+        # TenderParticipant.clean() is applied here too so the form names the field.
+        chosen = self.cleaned_data.get("participants") or []
+        owner = self.cleaned_data.get("owner") or (
+            self.instance.owner if self.instance.owner_id else None
+        )
+        current = (
+            set(self.instance.participants.values_list("municipality_id", flat=True))
+            if self.instance.pk
+            else set()
+        )
+        refused = [
+            municipality.name
+            for municipality in chosen
+            if participant_problem(
+                owner,
+                municipality.pk,
+                already_linked=municipality.pk in current,
+                record_start=self.instance.start_day(),
+            )
+        ]
+        if refused:
+            raise forms.ValidationError(
+                _(
+                    "%(names)s: a joint tender's participants are current members of the "
+                    "association that runs it; a municipality's own tender has no others."
+                )
+                % {"names": ", ".join(refused)}
+            )
+        return chosen
 
 
 class StepMoveForm(forms.Form):
@@ -107,11 +151,34 @@ class StepMoveForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    """The outcome, and the terms of the contract every participant gets in the landscape."""
+    """The outcome, and the terms of the contract every participant gets in the landscape: the
+    winning product from the catalogue (or a new one), and each participant's own start date
+    (roll-out in waves), defaulting to the common contract start."""
 
     vendor = forms.ModelChoiceField(label=_("winning vendor"), queryset=Vendor.objects.all())
     awarded_value = forms.DecimalField(
         label=_("awarded value (DKK excl. VAT)"), max_digits=15, decimal_places=2, min_value=0
+    )
+    criteria = forms.ChoiceField(
+        label=_("award criteria"),
+        choices=AwardCriteria.choices,
+        initial=AwardCriteria.BEST_PRICE_QUALITY,
+        required=False,
+    )
+    decided_on = forms.DateField(
+        label=_("award decision date"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Used when no award decision is recorded yet; default the signing date."),
+    )
+    product = forms.ModelChoiceField(
+        label=_("winning product (catalogue)"), queryset=ItSystem.objects.all(), required=False
+    )
+    new_product = forms.CharField(
+        label=_("or a new product"),
+        max_length=200,
+        required=False,
+        help_text=_("Added to the association's catalogue when it is not there yet."),
     )
     signed_on = forms.DateField(label=_("contract signed on"), widget=DateInput())
     contract_start = forms.DateField(label=_("contract starts"), widget=DateInput())
@@ -123,11 +190,45 @@ class AwardForm(forms.Form):
         label=_("months per option"), min_value=0, max_value=120, initial=0
     )
 
+    def __init__(self, *args, participants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = list(participants)
+        default = self.initial.get("contract_start")
+        for participant in self.participants:
+            self.fields[self.start_field(participant)] = forms.DateField(
+                label=_("%(municipality)s starts")
+                % {"municipality": participant.municipality.name},
+                widget=DateInput(),
+                required=False,
+                initial=default,
+                help_text=_("Roll-out wave: empty means the common contract start."),
+            )
+
+    @staticmethod
+    def start_field(participant):
+        return f"start_{participant.municipality.code}"
+
+    def starts(self):
+        """Municipality id → its own start, for the participants given one."""
+        data = self.cleaned_data
+        return {
+            p.municipality_id: data[self.start_field(p)]
+            for p in self.participants
+            if data.get(self.start_field(p))
+        }
+
     def clean(self):
         data = super().clean()
         start, end = data.get("contract_start"), data.get("contract_end")
         if start and end and end < start:
             self.add_error("contract_end", _("The contract must end after it starts."))
+        for participant in self.participants:
+            name = self.start_field(participant)
+            own = data.get(name)
+            if own and end and end < own:
+                self.add_error(name, _("The contract must end after it starts."))
+        if data.get("product") and (data.get("new_product") or "").strip():
+            self.add_error("new_product", _("Choose a catalogue product or name a new one."))
         return data
 
 
@@ -147,4 +248,68 @@ class TenderParticipantForm(VersionedModelForm):
         # Only the participating municipality's own contracts can be the one being replaced.
         self.fields["replaced_contract"].queryset = Contract.objects.visible_to(self.user).filter(
             owner_id=self.instance.municipality_id
+        )
+
+
+# --- outcome rows -----------------------------------------------------------------------------
+
+
+class TenderChildForm(VersionedModelForm):
+    """A row of a tender's outcome: the tender dropdown offers the tenders the user may change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tender"].queryset = Tender.objects.editable_by(self.user)
+
+
+class ParticipationRequestForm(TenderChildForm):
+    class Meta:
+        model = ParticipationRequest
+        fields = ["tender", "vendor", "received_on", "selected", "notes"]
+        widgets = {"received_on": DateInput()}
+
+
+class BidForm(TenderChildForm):
+    class Meta:
+        model = Bid
+        fields = ["tender", "vendor", "received_on", "price", "compliant", "notes"]
+        widgets = {"received_on": DateInput()}
+
+
+class AwardDecisionForm(TenderChildForm):
+    class Meta:
+        model = AwardDecision
+        fields = [
+            "tender",
+            "vendor",
+            "decided_on",
+            "criteria",
+            "value",
+            "product",
+            "status",
+            "cancelled_on",
+            "notes",
+        ]
+        widgets = {"decided_on": DateInput(), "cancelled_on": DateInput()}
+
+
+class ComplaintForm(TenderChildForm):
+    class Meta:
+        model = Complaint
+        fields = [
+            "tender",
+            "award",
+            "complainant",
+            "filed_on",
+            "outcome",
+            "decided_on",
+            "consequence",
+            "notes",
+        ]
+        widgets = {"filed_on": DateInput(), "decided_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].queryset = AwardDecision.objects.visible_to(self.user).select_related(
+            "vendor"
         )

@@ -16,7 +16,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import ASSOCIATION_ADMIN, scope_for
+from samdigi.core.access import (
+    ASSOCIATION_ADMIN,
+    current_association_ids,
+    may_link_member,
+    scope_for,
+)
 from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
 from samdigi.landscape.models import ProcurementProcedure
 from samdigi.procurement import timeline
@@ -161,7 +166,8 @@ class Threshold(TrackedModel):
 
 class TenderQuerySet(OwnedQuerySet):
     def published(self):
-        return self.filter(published=True)
+        # Internal wins over published: never public (procurement/public.py).
+        return self.filter(published=True, internal=False)
 
 
 class Tender(OwnedModel):
@@ -321,6 +327,77 @@ class Tender(OwnedModel):
         if self.owner_id and not Organization.objects.filter(pk=self.owner_id).exists():
             raise ValidationError({"owner": _("Choose a municipality or an association.")})
 
+    def start_day(self):
+        return self.created_at.date() if self.created_at else None
+
+    def clean_links(self, links):
+        """The contracts a tender replaces are its municipality's own (held, also as co-signer)
+        or, for a joint tender, the association's members'; its systems come from the catalogue
+        of the association(s) concerned. Links already on the tender may stay."""
+        super().clean_links(links)
+        if not self.owner_id:
+            return
+        joint = not self.owner.is_municipality
+        errors = {}
+        if "contracts" in links:
+            current = self.current_links("contracts")
+            refused = []
+            for contract in links["contracts"]:
+                if contract.pk in current:
+                    continue
+                if joint:
+                    holders = {contract.owner_id, *contract.co_owners.values_list("pk", flat=True)}
+                    allowed = any(
+                        may_link_member([self.owner_id], holder, record_start=self.start_day())
+                        for holder in holders
+                    )
+                else:
+                    allowed = contract.is_held_by(self.owner_id)
+                if not allowed:
+                    refused.append(contract.name)
+            if refused:
+                errors["contracts"] = (
+                    _(
+                        "%(names)s: a joint tender replaces contracts of the association's "
+                        "current members."
+                    )
+                    if joint
+                    else _("%(names)s: a municipality's tender replaces its own contracts.")
+                ) % {"names": ", ".join(refused)}
+        if "systems" in links:
+            associations = {self.owner_id} if joint else current_association_ids(self.owner_id)
+            current = self.current_links("systems")
+            refused = [
+                system.name
+                for system in links["systems"]
+                if system.pk not in current and system.owner_id not in associations
+            ]
+            if refused:
+                errors["systems"] = _(
+                    "%(names)s: the systems must be in the catalogue of the association concerned."
+                ) % {"names": ", ".join(refused)}
+        if errors:
+            raise ValidationError(errors)
+
+
+def participant_problem(owner, municipality_id, *, already_linked=False, record_start=None):
+    """Why a municipality may not take part in a tender of `owner`, or None. A joint tender's
+    participants are current members of the owning association (one that has left may stay on
+    a tender that started before it left); a municipality's own tender has only itself."""
+    if owner is None or municipality_id is None:
+        return None
+    if owner.is_municipality:
+        if municipality_id != owner.pk:
+            return _("A municipality's own tender has no other participants.")
+        return None
+    if not may_link_member(
+        [owner.pk], municipality_id, already_linked=already_linked, record_start=record_start
+    ):
+        return _(
+            "The municipality is not a current member of the association that runs the tender."
+        )
+    return None
+
 
 class ParticipantQuerySet(ParentAccessQuerySet):
     parent_field = "tender"
@@ -397,6 +474,30 @@ class TenderParticipant(TrackedModel):
     def get_absolute_url(self):
         return self.tender.get_absolute_url()
 
+    def clean(self):
+        super().clean()
+        # A participant already on the tender stays (also after its municipality has left).
+        if (
+            self.tender_id
+            and self.municipality_id
+            and not self.was_linked("municipality_id", self.municipality_id)
+        ):
+            problem = participant_problem(self.tender.owner, self.municipality_id)
+            if problem:
+                raise ValidationError({"municipality": problem})
+        if (
+            self.replaced_contract_id
+            and self.municipality_id
+            and not self.replaced_contract.is_held_by(self.municipality_id)
+        ):
+            raise ValidationError(
+                {
+                    "replaced_contract": _(
+                        "The contract being replaced must be the participating municipality's own."
+                    )
+                }
+            )
+
 
 class StepQuerySet(ParentAccessQuerySet):
     parent_field = "tender"
@@ -436,3 +537,319 @@ class TenderStep(TrackedModel):
     @property
     def moved(self) -> bool:
         return self.date != self.scheduled_date
+
+
+# --- outcome: requests to participate, bids, award decisions, complaints -----------------------
+
+
+class OutcomeQuerySet(ParentAccessQuerySet):
+    """A tender's outcome rows are seen and changed with the tender."""
+
+    parent_field = "tender"
+
+
+class ConstraintFieldsMixin:
+    """Reports a constraint's violation under the field at fault (`constraint_fields`: constraint
+    name → field), so that forms and the API name the field instead of "__all__"."""
+
+    constraint_fields: dict[str, str] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            fields = {
+                str(c.violation_error_message): self.constraint_fields[c.name]
+                for c in self._meta.constraints
+                if c.name in self.constraint_fields
+            }
+            remapped = {}
+            for key, errors in error.error_dict.items():
+                for item in errors:
+                    target = fields.get(str(item.message % (item.params or {})), key)
+                    target = fields.get(str(item.message), target)
+                    remapped.setdefault(target, []).append(item)
+            raise ValidationError(remapped) from error
+
+
+class ParticipationRequest(ConstraintFieldsMixin, TrackedModel):
+    """A request to participate received in a restricted or negotiated procedure; `selected`
+    marks the candidates invited to tender."""
+
+    tender = models.ForeignKey(
+        Tender,
+        verbose_name=_("tender"),
+        on_delete=models.CASCADE,
+        related_name="participation_requests",
+    )
+    vendor = models.ForeignKey(
+        "landscape.Vendor",
+        verbose_name=_("vendor"),
+        on_delete=models.PROTECT,
+        related_name="participation_requests",
+    )
+    received_on = models.DateField(_("received on"))
+    selected = models.BooleanField(_("selected as candidate"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    constraint_fields = {"unique_participation_request_per_vendor": "vendor"}
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "received_on", "id"]
+        verbose_name = _("request to participate")
+        verbose_name_plural = _("requests to participate")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "vendor"],
+                name="unique_participation_request_per_vendor",
+                violation_error_message=_("This vendor's request is already recorded."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} – {self.tender}"
+
+    def get_absolute_url(self):
+        return self.tender.get_absolute_url()
+
+
+class Bid(ConstraintFieldsMixin, TrackedModel):
+    """A tender (offer) received: who, when, the price and whether it complied with the tender
+    documents. The count of bids is OCDS `tender.numberOfTenderers`."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="bids"
+    )
+    vendor = models.ForeignKey(
+        "landscape.Vendor", verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="bids"
+    )
+    received_on = models.DateField(_("received on"))
+    price = models.DecimalField(
+        _("price (DKK excl. VAT)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **MONEY,
+    )
+    compliant = models.BooleanField(_("compliant"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    constraint_fields = {"unique_bid_per_vendor": "vendor", "bid_price_not_negative": "price"}
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "received_on", "id"]
+        verbose_name = _("tender received")
+        verbose_name_plural = _("tenders received")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "vendor"],
+                name="unique_bid_per_vendor",
+                violation_error_message=_("This vendor's tender is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="bid_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} – {self.tender}"
+
+    def get_absolute_url(self):
+        return self.tender.get_absolute_url()
+
+
+class AwardCriteria(models.TextChoices):
+    BEST_PRICE_QUALITY = "best_price_quality", _("best price-quality ratio")
+    LOWEST_PRICE = "lowest_price", _("lowest price")
+
+
+class AwardDecision(ConstraintFieldsMixin, TrackedModel):
+    """The contracting authority's award decision. An annulled decision stays, with status
+    cancelled; a re-evaluation is a new decision. At most one decision of a tender is active."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        CANCELLED = "cancelled", _("cancelled (annulled)")
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="award_decisions"
+    )
+    vendor = models.ForeignKey(
+        "landscape.Vendor",
+        verbose_name=_("winning vendor"),
+        on_delete=models.PROTECT,
+        related_name="award_decisions",
+    )
+    decided_on = models.DateField(_("decision date"))
+    criteria = models.CharField(
+        _("award criteria"),
+        max_length=30,
+        choices=AwardCriteria.choices,
+        default=AwardCriteria.BEST_PRICE_QUALITY,
+    )
+    value = models.DecimalField(
+        _("awarded value (DKK excl. VAT)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **MONEY,
+    )
+    product = models.ForeignKey(
+        "landscape.ItSystem",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="award_decisions",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    constraint_fields = {
+        "one_active_award_per_tender": "status",
+        "award_cancelled_after_decision": "cancelled_on",
+    }
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "decided_on", "id"]
+        verbose_name = _("award decision")
+        verbose_name_plural = _("award decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender"],
+                condition=Q(status="active"),
+                name="one_active_award_per_tender",
+                violation_error_message=_(
+                    "The tender already has an active award decision; it must be annulled first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True)
+                | Q(cancelled_on__gte=models.F("decided_on")),
+                name="award_cancelled_after_decision",
+                violation_error_message=_("An award cannot be cancelled before it was decided."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} {self.decided_on.isoformat()} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return self.tender.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        if self.cancelled_on and self.decided_on and self.cancelled_on < self.decided_on:
+            raise ValidationError(
+                {"cancelled_on": _("An award cannot be cancelled before it was decided.")}
+            )
+        if self.tender_id and self.status == self.Status.ACTIVE:
+            others = AwardDecision.objects.filter(
+                tender_id=self.tender_id, status=self.Status.ACTIVE
+            )
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "The tender already has an active award decision; it must be "
+                            "annulled first."
+                        )
+                    }
+                )
+
+
+class Complaint(ConstraintFieldsMixin, TrackedModel):
+    """A complaint to Klagenævnet for Udbud. Upholding it with the consequence "award annulled"
+    or "re-evaluation" cancels the active award decision; "procedure cancelled" also cancels the
+    tender (`services.apply_complaint`)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DISMISSED = "dismissed", _("dismissed")
+        UPHELD = "upheld", _("upheld")
+        SETTLED = "settled", _("settled")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class Consequence(models.TextChoices):
+        NONE = "none", _("none")
+        AWARD_ANNULLED = "award_annulled", _("award annulled")
+        RE_EVALUATION = "re_evaluation", _("re-evaluation")
+        PROCEDURE_CANCELLED = "procedure_cancelled", _("procedure cancelled")
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="complaints"
+    )
+    award = models.ForeignKey(
+        AwardDecision,
+        verbose_name=_("award decision complained of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    complainant = models.ForeignKey(
+        "landscape.Vendor",
+        verbose_name=_("complainant"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    filed_on = models.DateField(_("filed on"))
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    consequence = models.CharField(
+        _("consequence"), max_length=30, choices=Consequence.choices, default=Consequence.NONE
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    constraint_fields = {
+        "complaint_consequence_only_when_upheld": "consequence",
+        "complaint_decided_after_filed": "decided_on",
+    }
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "filed_on", "id"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consequence="none") | Q(outcome="upheld"),
+                name="complaint_consequence_only_when_upheld",
+                violation_error_message=_("Only an upheld complaint has a consequence."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("filed_on")),
+                name="complaint_decided_after_filed",
+                violation_error_message=_("A complaint cannot be decided before it was filed."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Complaint by %(vendor)s, %(date)s") % {
+            "vendor": self.complainant,
+            "date": self.filed_on.isoformat() if self.filed_on else "",
+        }
+
+    def get_absolute_url(self):
+        return self.tender.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        if self.award_id and self.tender_id and self.award.tender_id != self.tender_id:
+            raise ValidationError({"award": _("Choose an award decision of this tender.")})
+        if self.consequence != self.Consequence.NONE and self.outcome != self.Outcome.UPHELD:
+            raise ValidationError({"consequence": _("Only an upheld complaint has a consequence.")})
+        if self.decided_on and self.filed_on and self.decided_on < self.filed_on:
+            raise ValidationError(
+                {"decided_on": _("A complaint cannot be decided before it was filed.")}
+            )

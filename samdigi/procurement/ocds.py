@@ -22,6 +22,14 @@ Choices made here, so that every release validates and means the same thing ever
 * Dates are ISO 8601 with the Copenhagen offset. A bare date means the start of that day, except
   period ends and deadlines, which mean its end (23:59:59), so a period includes its last day.
 * Amounts are JSON numbers: whole kroner as int, otherwise rounded to øre as float.
+* Outcome: the vendors that submitted a tender are ``tender.tenderers`` (parties with role
+  ``tenderer``) and their count ``tender.numberOfTenderers``, from the award stage on (and in the
+  tender release while it is the latest). Every award decision is listed with its status; an
+  annulled one stays, ``cancelled``. The first decision is the ``award`` release; each later
+  change (a decision annulled, a new decision) is an ``awardUpdate`` release, a snapshot of the
+  awards as they stood on that day.
+* CPV codes, where given, classify the tender's one item (scheme "CPV"; the first code is the
+  classification, the others additional classifications).
 """
 
 from __future__ import annotations
@@ -129,7 +137,8 @@ class AwardInfo:
     value: Decimal | int | None
     date: date | datetime
     status: str = "active"
-    id: str | None = None  # default "<local id>-award-1"
+    id: str | None = None  # default "<local id>-award-<n>"
+    cancelled_on: date | datetime | None = None  # when an annulled decision was cancelled
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,17 @@ class TenderInfo:
     call_off_mini_competition: bool = True
     electronic_submission: bool = True
     language: str = "da"
+    # Every award decision, oldest first (``award`` is the shorthand for a single one).
+    awards: tuple[AwardInfo, ...] = ()
+    tenderers: tuple[Organisation, ...] = ()
+    number_of_tenderers: int | None = None
+    cpv_codes: tuple[str, ...] = ()
+    award_criteria: str | None = None  # an awardCriteria code, e.g. "ratedCriteria"
+
+    def all_awards(self) -> tuple[AwardInfo, ...]:
+        if self.awards:
+            return self.awards
+        return (self.award,) if self.award is not None else ()
 
 
 def make_ocid(prefix: str, local_id: str) -> str:
@@ -227,7 +247,7 @@ def stages_reached(tender: TenderInfo) -> list[str]:
     stages = [PLANNING]
     if tender.tender_start is not None:
         stages.append(TENDER)
-    if tender.award is not None:
+    if tender.all_awards():
         stages.append(AWARD)
     if tender.contracts:
         stages.append(CONTRACT)
@@ -244,7 +264,8 @@ def _stage_date(tender: TenderInfo, stage: str) -> date | datetime | None:
     if stage == TENDER:
         return tender.tender_start
     if stage == AWARD:
-        return tender.award.date if tender.award else None
+        awards = tender.all_awards()
+        return awards[0].date if awards else None
     signed = [c.date_signed for c in tender.contracts if c.date_signed is not None]
     return max(signed, key=_moment) if signed else None
 
@@ -258,8 +279,9 @@ def _check(tender: TenderInfo, stage: str) -> None:
         raise ValueError(f"Unknown category {tender.category!r}")
     if tender.status is not None and tender.status not in TENDER_STATUSES:
         raise ValueError(f"Tender status {tender.status!r} is not in the OCDS tenderStatus list")
-    if tender.award and tender.award.status not in AWARD_STATUSES:
-        raise ValueError(f"Award status {tender.award.status!r} is not in the awardStatus list")
+    for award in tender.all_awards():
+        if award.status not in AWARD_STATUSES:
+            raise ValueError(f"Award status {award.status!r} is not in the awardStatus list")
     for contract in tender.contracts:
         if contract.status not in CONTRACT_STATUSES:
             raise ValueError(
@@ -267,7 +289,12 @@ def _check(tender: TenderInfo, stage: str) -> None:
             )
 
 
-def _parties(tender: TenderInfo, with_supplier: bool) -> list[dict[str, Any]]:
+def _parties(
+    tender: TenderInfo,
+    with_supplier: bool,
+    awards: Sequence[AwardInfo] = (),
+    with_tenderers: bool = False,
+) -> list[dict[str, Any]]:
     roles: dict[str, list[str]] = {}
     orgs: dict[str, Organisation] = {}
 
@@ -279,8 +306,12 @@ def _parties(tender: TenderInfo, with_supplier: bool) -> list[dict[str, Any]]:
     add(tender.buyer, "buyer", "procuringEntity")
     for participant in tender.participants:
         add(participant, "buyer")
-    if with_supplier and tender.award:
-        add(tender.award.supplier, "supplier")
+    if with_tenderers:
+        for tenderer in tender.tenderers:
+            add(tenderer, "tenderer")
+    if with_supplier:
+        for award in awards:
+            add(award.supplier, "supplier")
     parties = []
     for org_id, org in orgs.items():
         party: dict[str, Any] = {"id": org_id, "name": org.name, "roles": roles[org_id]}
@@ -291,17 +322,82 @@ def _parties(tender: TenderInfo, with_supplier: bool) -> list[dict[str, Any]]:
     return parties
 
 
+def award_id(tender: TenderInfo, index: int) -> str:
+    award = tender.all_awards()[index]
+    return award.id or f"{tender.local_id}-award-{index + 1}"
+
+
+def award_events(tender: TenderInfo) -> list[tuple[date | datetime, str, int]]:
+    """(day, "new" or "cancel", award index) for every decision and annulment, by date; on the
+    same day a decision comes before its annulment and the next decision."""
+    events: list[tuple[date | datetime, str, int]] = []
+    for index, award in enumerate(tender.all_awards()):
+        events.append((award.date, "new", index))
+        if award.status == "cancelled":
+            events.append((award.cancelled_on or award.date, "cancel", index))
+    return sorted(events, key=lambda event: _moment(event[0]))  # stable: keeps the order above
+
+
+def awards_as_of(tender: TenderInfo, events_seen: int | None = None) -> list[AwardInfo]:
+    """The awards as they stood after the first ``events_seen`` events (all when None): a
+    decision annulled later is still ``active`` before its annulment."""
+    events = award_events(tender)
+    seen = events if events_seen is None else events[:events_seen]
+    known = [index for _day, kind, index in seen if kind == "new"]
+    cancelled = {index for _day, kind, index in seen if kind == "cancel"}
+    awards = tender.all_awards()
+    snapshot = []
+    for index in sorted(known):
+        award = awards[index]
+        if index in cancelled:
+            status = "cancelled"
+        elif award.status == "cancelled":
+            status = "active"
+        else:
+            status = award.status
+        snapshot.append(
+            AwardInfo(
+                award.supplier,
+                award.value,
+                award.date,
+                status=status,
+                id=award_id(tender, index),
+                cancelled_on=award.cancelled_on if index in cancelled else None,
+            )
+        )
+    return snapshot
+
+
+def _items(tender: TenderInfo) -> list[dict[str, Any]]:
+    codes = [code.strip() for code in tender.cpv_codes if code and code.strip()]
+    if not codes:
+        return []
+    item: dict[str, Any] = {
+        "id": "1",
+        "description": tender.title,
+        "classification": {"scheme": "CPV", "id": codes[0]},
+    }
+    if codes[1:]:
+        item["additionalClassifications"] = [{"scheme": "CPV", "id": code} for code in codes[1:]]
+    return [item]
+
+
 def build_release(
     tender: TenderInfo,
     stage: str,
     prefix: str,
     release_date: date | datetime | None = None,
     revision: int = 0,
+    *,
+    tag: str | None = None,
+    awards: Sequence[AwardInfo] | None = None,
 ) -> dict[str, Any]:
     """One OCDS release for ``stage`` (planning, tender, award or contract).
 
     The release date is ``release_date`` or else the stage's own date (planning date, notice date,
-    award date, latest signature); a stage without one needs ``release_date``.
+    award date, latest signature); a stage without one needs ``release_date``. ``tag`` overrides
+    the release tag (e.g. "awardUpdate"), ``awards`` the award decisions shown (a snapshot; all,
+    with their final status, by default).
     """
     _check(tender, stage)
     ocid = make_ocid(prefix, tender.local_id)
@@ -310,20 +406,34 @@ def build_release(
         raise ValueError(f"The {stage} release of {tender.local_id!r} needs a release date")
     index = STAGES.index(stage)
     method, details = procurement_method(tender.procedure, tender.call_off_mini_competition)
+    shown_awards = list(awards) if awards is not None else awards_as_of(tender)
+    if index < 2:
+        shown_awards = []
+    with_tenderers = bool(tender.tenderers or tender.number_of_tenderers is not None) and (
+        index >= 2 or stage == current_stage(tender)
+    )
+    default_status = ("planned", "active", "complete", "complete")[index]
+    if index == 2 and not any(a.status == "active" for a in shown_awards):
+        default_status = "active"  # every decision annulled: the procedure goes on
 
     tender_block: dict[str, Any] = {
         "id": tender.local_id,
         "title": tender.title,
         "description": tender.description,
-        "status": tender.status or ("planned", "active", "complete", "complete")[index],
+        "status": tender.status or default_status,
         "procuringEntity": _ref(tender.buyer),
         "procurementMethod": method,
         "procurementMethodDetails": details,
         "mainProcurementCategory": MAIN_CATEGORY[tender.category],
     }
+    items = _items(tender)
+    if items:
+        tender_block["items"] = items
     value = _value(tender.value, tender.currency)
     if value:
         tender_block["value"] = value
+    if tender.award_criteria:
+        tender_block["awardCriteria"] = tender.award_criteria
     if tender.electronic_submission:
         tender_block["submissionMethod"] = ["electronicSubmission"]
     if index >= 1 and (tender.tender_start or tender.tender_end):
@@ -333,41 +443,50 @@ def build_release(
         if tender.tender_end:
             period["endDate"] = format_datetime(tender.tender_end, end_of_day=True)
         tender_block["tenderPeriod"] = period
+    if with_tenderers:
+        if tender.tenderers:
+            tender_block["tenderers"] = [_ref(org) for org in tender.tenderers]
+        count = tender.number_of_tenderers
+        tender_block["numberOfTenderers"] = len(tender.tenderers) if count is None else count
 
+    tag = tag or stage
     release: dict[str, Any] = {
         "ocid": ocid,
-        "id": f"{ocid}-{stage}" + (f"-{revision}" if revision else ""),
+        "id": f"{ocid}-{tag}" + (f"-{revision}" if revision else ""),
         "date": format_datetime(when),
-        "tag": [stage],
+        "tag": [tag],
         "initiationType": "tender",
         "language": tender.language,
-        "parties": _parties(tender, with_supplier=index >= 2),
+        "parties": _parties(tender, index >= 2, shown_awards, with_tenderers),
         "buyer": _ref(tender.buyer),
     }
     if tender.rationale:
         release["planning"] = {"rationale": tender.rationale}
     release["tender"] = tender_block
 
-    award_id = None
-    if index >= 2 and tender.award:
-        award = tender.award
-        award_id = award.id or f"{tender.local_id}-award-1"
-        award_block: dict[str, Any] = {
-            "id": award_id,
-            "status": award.status,
-            "date": format_datetime(award.date),
-            "suppliers": [_ref(award.supplier)],
-        }
-        award_value = _value(award.value, tender.currency)
-        if award_value:
-            award_block["value"] = award_value
-        release["awards"] = [award_block]
+    current_award_id = None
+    if shown_awards:
+        blocks = []
+        for award in shown_awards:
+            award_block: dict[str, Any] = {
+                "id": award.id,
+                "status": award.status,
+                "date": format_datetime(award.date),
+                "suppliers": [_ref(award.supplier)],
+            }
+            award_value = _value(award.value, tender.currency)
+            if award_value:
+                award_block["value"] = award_value
+            blocks.append(award_block)
+            if award.status != "cancelled" or current_award_id is None:
+                current_award_id = award.id
+        release["awards"] = blocks
     if index >= 3:
         contracts = []
         for number, contract in enumerate(tender.contracts, start=1):
             block: dict[str, Any] = {
                 "id": contract.id or f"{tender.local_id}-contract-{number}",
-                "awardID": award_id or f"{tender.local_id}-award-1",
+                "awardID": current_award_id or f"{tender.local_id}-award-1",
                 "status": contract.status,
             }
             if contract.title:
@@ -392,8 +511,30 @@ def build_release(
 
 
 def build_releases(tender: TenderInfo, prefix: str) -> list[dict[str, Any]]:
-    """One release per stage reached so far, oldest first: the process's history."""
-    return [build_release(tender, stage, prefix) for stage in stages_reached(tender)]
+    """One release per stage reached so far, oldest first: the process's history. After the
+    first award decision, each later change of the awards is an ``awardUpdate`` release."""
+    releases = []
+    for stage in stages_reached(tender):
+        if stage != AWARD:
+            releases.append(build_release(tender, stage, prefix))
+            continue
+        events = award_events(tender)
+        releases.append(
+            build_release(tender, AWARD, prefix, events[0][0], awards=awards_as_of(tender, 1))
+        )
+        for number, (day, _kind, _index) in enumerate(events[1:], start=1):
+            releases.append(
+                build_release(
+                    tender,
+                    AWARD,
+                    prefix,
+                    day,
+                    number,
+                    tag="awardUpdate",
+                    awards=awards_as_of(tender, number + 1),
+                )
+            )
+    return releases
 
 
 def release_package(

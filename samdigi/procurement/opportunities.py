@@ -15,6 +15,14 @@ under the de minimis rule of udbudsloven § 180: the prolongation's value (annua
 Earlier modifications are not known here, so the check assumes there were none; the Django layer
 should pass a smaller ``max_prolongation`` where it knows better, or 0 for options only.
 
+An option can only be used if it is decided by its decision date (current end − notice). When
+that day has passed on ``as_of``, no option is offered: the contract can only reach a target by a
+prolongation. A member that would have reached a group's target with those options is shown with
+the group as a ``MemberGap``: the reason, and the days between its current end and the joint
+contract's start that nothing covers.
+
+Month arithmetic follows the end-of-month rule (``samdigi.core.rules.months``, DOMAIN.md).
+
 Speed: contracts are first bucketed by match key in a dict, then each bucket is swept over its
 sorted interval endpoints. Nothing compares contracts across the country pairwise, and the
 explanations are formatted only when read, so 40,000 contracts over 98 municipalities take about
@@ -33,13 +41,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from samdigi.core.rules.months import add_months, is_month_end
+
 from .timeline import (
     CATEGORIES,
     DEFAULT_EUR_RATE,
     DEFAULT_THRESHOLDS,
     WORKS,
     ThresholdPeriod,
-    add_months,
     find_period,
     months_to_reach,
     to_decimal,
@@ -59,6 +68,7 @@ OTHERS_ALREADY_GROUPED = "others_already_grouped"
 NO_COMMON_DATE = "no_common_date"
 ENDS_AFTER_TARGET = "ends_after_target"
 CANNOT_EXTEND_TO_TARGET = "cannot_extend_to_target"
+OPTION_DECISION_PASSED = "option_decision_passed"
 
 _CENT = Decimal("0.01")
 _ZERO_CENT = Decimal("0.00")
@@ -87,6 +97,47 @@ class ContractInfo:
     annual_value: Decimal
     estimated_value: Decimal
     category: str = "services"
+    #: The last day to decide on the next option (current end − notice months); once it is before
+    #: ``as_of`` the remaining options cannot be used. None: not known, options count as usable.
+    option_decision: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberGap:
+    """A contract that buys the same thing as a group but cannot be extended to its target
+    because the decision date of its next option has passed: it ends at ``current_end`` and
+    nothing covers ``gap_start`` to ``gap_end`` (inclusive) until the joint contract starts."""
+
+    contract_id: str
+    municipality_code: str
+    current_end: date
+    option_decision: date
+    target_date: date
+
+    @property
+    def gap_start(self) -> date:
+        return self.current_end + timedelta(days=1)
+
+    @property
+    def gap_end(self) -> date:
+        return self.target_date
+
+    @property
+    def joint_start(self) -> date:
+        return self.target_date + timedelta(days=1)
+
+    @property
+    def gap_days(self) -> int:
+        return (self.target_date - self.current_end).days
+
+    @property
+    def explanation(self) -> str:
+        return (
+            f"the decision date {self.option_decision.isoformat()} for its next option has "
+            f"passed, so it cannot be extended: it ends {self.current_end.isoformat()} and leaves "
+            f"a gap of {self.gap_days} day(s) until the joint contract starts "
+            f"{self.joint_start.isoformat()}"
+        )
 
 
 @dataclass(slots=True)
@@ -158,6 +209,9 @@ class Opportunity:
     municipality_codes: tuple[str, ...]
     combined_estimated_value: Decimal
     combined_annual_value: Decimal
+    #: Contracts for the same thing that would reach the target only with options whose
+    #: decision date has passed; not members, so not in the values or municipality codes.
+    gaps: tuple[MemberGap, ...] = ()
 
     @property
     def joint_start(self) -> date:
@@ -184,6 +238,7 @@ class Reason:
     group_key: str | None = None
     municipality_code: str | None = None
     plan: MemberPlan | None = None
+    gap: MemberGap | None = None
 
     @property
     def text(self) -> str:
@@ -226,6 +281,16 @@ class Reason:
             return (
                 f"cannot reach target date {target} of group {self.group_key} "
                 f"({self.basis_label}): current end {day} is after the target"
+            )
+        if code == OPTION_DECISION_PASSED:
+            if self.gap is not None:
+                return (
+                    f"cannot reach target date {target} of group {self.group_key} "
+                    f"({self.basis_label}): {self.gap.explanation}"
+                )
+            return (
+                f"the decision date {day} for its next option has passed: its options can no "
+                "longer be used"
             )
         if code == CANNOT_EXTEND_TO_TARGET:
             return (
@@ -392,6 +457,19 @@ def _usable_options(info: ContractInfo, current_end: date) -> int:
     return count
 
 
+def _reach(end: date, option_months: int, prolong: int) -> date:
+    """The end after ``option_months`` of options and then ``prolong`` months of prolongation.
+
+    Two steps, because the prolongation runs from the last option's end. A day up to the 27th
+    keeps its number and a month-end stays one, so for them one step gives the same date.
+    """
+    if end.day <= 27 or is_month_end(end):
+        total = option_months + prolong
+        return add_months(end, total) if total else end
+    reach = add_months(end, option_months) if option_months else end
+    return add_months(reach, prolong) if prolong else reach
+
+
 def _plan(cand: _Candidate, target: date) -> MemberPlan:
     """Bridge the contract to ``target`` with the least overshoot.
 
@@ -443,6 +521,42 @@ def _plan(cand: _Candidate, target: date) -> MemberPlan:
         estimated_value=cand.value,
         annual_value=annual,
     )
+
+
+_Lapsed = tuple[str, date, date, date, "str | int | None", tuple[tuple[str, str], ...]]
+
+
+def _gaps(
+    lapsed: dict[str, _Lapsed], grouped: set[str], raw_groups: list[_RawGroup]
+) -> dict[str, tuple[_RawGroup, MemberGap]]:
+    """For each contract whose option decision has passed and that is in no group: the group of
+    its match keys whose target it would have reached with those options (a system group first,
+    then the smallest gap), and the gap it leaves there."""
+    result: dict[str, tuple[_RawGroup, MemberGap]] = {}
+    if not lapsed:
+        return result
+    by_key: dict[tuple, list[_RawGroup]] = defaultdict(list)
+    for raw in raw_groups:
+        if raw.basis == SYSTEM:
+            by_key[(SYSTEM, raw.system_id)].append(raw)
+        else:
+            by_key[(KLE_CONTRACT_TYPE, raw.area, raw.contract_type)].append(raw)
+    for cid, (muni, end, decision, reach, system_id, kle_keys) in lapsed.items():
+        if cid in grouped:
+            continue
+        keys = [(0, (SYSTEM, system_id))] if system_id is not None else []
+        keys.extend((1, (KLE_CONTRACT_TYPE, area, ctype)) for area, ctype in kle_keys)
+        best: tuple[int, int, _RawGroup] | None = None
+        for rank, key in keys:
+            for raw in by_key.get(key, ()):
+                if end < raw.target <= reach:
+                    candidate = (rank, (raw.target - end).days, raw)
+                    if best is None or candidate[:2] < best[:2]:
+                        best = candidate
+        if best is not None:
+            raw = best[2]
+            result[cid] = (raw, MemberGap(cid, muni, end, decision, raw.target))
+    return result
 
 
 def _best_target(
@@ -578,6 +692,9 @@ def _find(
     entries: list[_Candidate | tuple[str, str, Reason]] = []
     by_system: dict[str | int, list[_Candidate]] = defaultdict(list)
     by_kle: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+    # Contract id → (municipality, current end, option decision, end the lapsed options would
+    # have reached, system, KLE keys) for contracts whose option decision date has passed.
+    lapsed: dict[str, _Lapsed] = {}
 
     for info in contracts:
         cid = info.contract_id
@@ -603,6 +720,14 @@ def _find(
             usable = _usable_options(info, end)
         if usable < 0:
             usable = 0
+        decision = info.option_decision
+        if usable and decision is not None and decision < as_of:
+            # Too late to decide on an option: never recommend one. Remember how far they would
+            # have reached, to show the contract with its gap beside a group it would have joined.
+            lapsed_months = usable * step
+            usable = 0
+        else:
+            lapsed_months = 0
         value = info.estimated_value
         if type(value) is not Decimal:
             value = to_decimal(value)
@@ -611,13 +736,17 @@ def _find(
             annual = to_decimal(annual)
         limit = min(threshold, value * (15 if info.category == WORKS else 10) / 100)
         prolong = _max_months(limit, annual, max_prolongation) if max_prolongation else 0
-        if end.day <= 28:
-            # No month-end clipping can happen on the way, so one call does both steps.
-            reach = add_months(end, usable * step + prolong) if usable or prolong else end
-        else:
-            reach = add_months(end, usable * step) if usable else end
-            if prolong:
-                reach = add_months(reach, prolong)
+        reach = _reach(end, usable * step, prolong)
+        if lapsed_months:
+            kle_keys = tuple((area, ctype) for area in areas)
+            lapsed[cid] = (
+                info.municipality_code,
+                end,
+                decision,
+                _reach(end, lapsed_months, prolong),
+                system_id,
+                kle_keys,
+            )
         start = end.toordinal()
         if start < lo_ord:
             start = lo_ord
@@ -727,6 +856,12 @@ def _find(
         label = f"same KLE task area {area} and contract type {ctype}"
         run_key(by_kle[(area, ctype)], (KLE_CONTRACT_TYPE, label, None, area, ctype))
 
+    grouped = {c.cid for raw in raw_groups for c in raw.members}
+    gap_of = _gaps(lapsed, grouped, raw_groups)
+    gaps_by_group: dict[str, list[MemberGap]] = defaultdict(list)
+    for raw, gap in gap_of.values():
+        gaps_by_group[raw.key].append(gap)
+
     for raw in raw_groups:
         raw.value = sum((c.value for c in raw.members), Decimal(0))
     raw_groups.sort(key=lambda g: (-g.value, -len(g.members), g.target, g.key))
@@ -751,19 +886,46 @@ def _find(
                 municipality_codes=tuple(sorted({c.muni for c in raw.members})),
                 combined_estimated_value=raw.value,
                 combined_annual_value=sum((c.annual for c in raw.members), Decimal(0)),
+                gaps=tuple(
+                    sorted(
+                        gaps_by_group.get(raw.key, ()),
+                        key=lambda g: (g.municipality_code, g.contract_id),
+                    )
+                ),
             )
         )
+
+    def out_reasons(cid: str, muni: str, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        if cid not in lapsed:
+            return reasons
+        if cid in gap_of:
+            raw, gap = gap_of[cid]
+            # The telling reason: it belongs with this group but its options came too late.
+            return (
+                Reason(
+                    OPTION_DECISION_PASSED,
+                    raw.label,
+                    gap.option_decision,
+                    raw.target,
+                    raw.key,
+                    muni,
+                    gap=gap,
+                ),
+            )
+        return (Reason(OPTION_DECISION_PASSED, day=lapsed[cid][2]), *reasons)
 
     decisions: dict[str, ContractDecision] = {}
     for entry in entries:
         if type(entry) is tuple:
             cid, muni, reason = entry
-            decisions[cid] = ContractDecision(cid, muni, False, None, (reason,))
+            reasons = out_reasons(cid, muni, (reason,))
+            decisions[cid] = ContractDecision(cid, muni, False, None, reasons)
             continue
         c = entry
         raw = c.group
         if raw is None:
-            decisions[c.cid] = ContractDecision(c.cid, c.muni, False, None, tuple(c.reasons))
+            reasons = out_reasons(c.cid, c.muni, tuple(c.reasons))
+            decisions[c.cid] = ContractDecision(c.cid, c.muni, False, None, reasons)
         else:
             reason = Reason(IN_GROUP, raw.label, c.current_end, raw.target, raw.key, plan=c.plan)
             decisions[c.cid] = ContractDecision(c.cid, c.muni, True, raw.key, (reason,))

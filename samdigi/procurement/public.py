@@ -2,16 +2,22 @@
 readable without logging in."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 
 from samdigi.procurement.models import Tender, TenderParticipant, TenderStep
 
 
+def public_q() -> Q:
+    """Tenders anyone may read without logging in: published as open data and not internal.
+    Internal wins over published, so a tender marked both is never public (page, OCDS, API)."""
+    return Q(published=True, internal=False)
+
+
 def published_tenders():
     return (
-        Tender.objects.filter(published=True)
+        Tender.objects.filter(public_q())
         .select_related("owner")
         .prefetch_related(
             Prefetch(

@@ -9,21 +9,21 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samdigi.core.access import current_membership_q
-from samdigi.core.models import ChangeRecord
+from samdigi.core.access import ASSOCIATION_ADMIN, current_membership_q, scope_for
 from samdigi.landscape.models import Contract, LeadTime, lead_time_overrides_for
 from samdigi.procurement import ocds, opportunities, timeline
 from samdigi.procurement.models import (
+    AwardCriteria,
+    AwardDecision,
+    Complaint,
     StepKey,
     Tender,
     TenderParticipant,
-    TenderStep,
     Threshold,
     eur_rate,
 )
@@ -52,6 +52,10 @@ class ProcurementError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class AwardNotAllowed(ProcurementError):
+    """The user may not create contracts in some participants' landscapes (403)."""
 
 
 def ocds_prefix() -> str:
@@ -105,75 +109,32 @@ def lead_months_for(tender) -> int | None:
 
 
 def schedule_tender(tender, user=None) -> timeline.Schedule:
-    """Plan the tender backwards from its required start and store the steps (replacing moved
-    ones: rescheduling is a deliberate fresh start, recorded in the history)."""
+    """Plan the tender afresh backwards from its required start and store the steps (dropping
+    manual moves: rescheduling is a deliberate fresh start, recorded in the history). Edits
+    re-plan by themselves (replanning.py), keeping lawful moves."""
+    from samdigi.procurement import replanning
+
     if tender.required_start is None:
         raise ProcurementError(
             _("Give the date the new contract must start before scheduling."), "required_start"
         )
-    result = schedule(
-        tender.procedure,
-        tender.category,
-        tender.estimated_value or 0,
-        tender.required_start,
-        tender.electronic_submission,
-        tender.prior_information_notice,
-        lead_months_for(tender),
-        today=timezone.localdate(),
-    )
-    with transaction.atomic():
-        tender.steps.all().delete()
-        for step in result.steps:
-            TenderStep.objects.create(
-                tender=tender,
-                key=step.key,
-                date=step.date,
-                rule=step.rule,
-                explanation=step.explanation,
-                scheduled_date=step.date,
-                created_by=user,
-                updated_by=user,
-            )
-        tender.eu_procedure_required = result.classification.eu_required
-        tender.classification = "\n".join(
-            [result.classification.reason, *result.classification.notes, *result.warnings]
-        )
-        tender.save_if_current(tender.version, user=user)
+    result = replanning.replan(tender, user, fresh=True)
+    tender.save_if_current(tender.version, user=user)
     return result
 
 
 def move_step(step, new_date, reason, user=None) -> None:
-    """Move one planned date. The reason is required; dates that break a legal minimum are
-    refused. The move is written to the tender's history with its reason."""
+    """Move one planned date; later steps follow (replanning.py). The reason is required; dates
+    that break a legal minimum are refused. The move is written to the history with its reason."""
+    from samdigi.procurement import replanning
+
     reason = (reason or "").strip()
     if not reason:
         raise ProcurementError(_("Say why the date is moved."), "reason")
-    tender = step.tender
-    dates = {s.key: s.date for s in tender.steps.all()}
-    dates[step.key] = new_date
-    violations = timeline.verify_dates(
-        tender.procedure, dates, tender.electronic_submission, tender.prior_information_notice
-    )
-    if violations:
-        raise ProcurementError(" ".join(violations), "date")
-    old = step.date
-    with transaction.atomic():
-        step.date = new_date
-        step.moved_reason = reason
-        step.updated_by = user
-        step.save()
-        ChangeRecord.objects.create(
-            content_type=ContentType.objects.get_for_model(Tender),
-            object_id=str(tender.pk),
-            object_repr=str(tender)[:255],
-            action=ChangeRecord.Action.UPDATE,
-            user=user if user is not None and user.is_authenticated else None,
-            version=tender.version,
-            changes={
-                str(step.get_key_display()): [old.isoformat(), new_date.isoformat()],
-                str(_("reason for moving")): [None, reason],
-            },
-        )
+    try:
+        replanning.move_step(step, new_date, reason, user)
+    except replanning.MoveRefused as error:
+        raise ProcurementError(error.message, "date") from error
 
 
 # --- award ---------------------------------------------------------------------------------------
@@ -197,6 +158,78 @@ def split_value(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return [Decimal(c) / 100 for c in floors]
 
 
+def may_create_contracts_for(user, tender, municipality_id) -> bool:
+    """Whether the award may write the participant's contract into its landscape for this user:
+    its own admins and editors may, and for a joint tender the association's admins (the
+    association's own role); a municipality's staff never write into another member's landscape."""
+    if user is None:
+        return True  # system actions (demo data, management commands)
+    scope = scope_for(user)
+    if scope.is_superuser or scope.can_edit_owned(municipality_id):
+        return True
+    return (
+        not tender.owner.is_municipality and scope.roles.get(tender.owner_id) == ASSOCIATION_ADMIN
+    )
+
+
+def contract_start_default(tender):
+    """The schedule's contract start, else the date the new contract must start."""
+    step = tender.steps.filter(key=StepKey.CONTRACT_START).first()
+    return step.date if step else tender.required_start
+
+
+def active_award(tender):
+    return tender.award_decisions.filter(status=AwardDecision.Status.ACTIVE).first()
+
+
+def catalogue_for(tender):
+    """The association whose catalogue a new winning product goes into: the tender's own
+    association, or the lead municipality's (first current) association."""
+    from samdigi.organizations.models import Association
+
+    if not tender.owner.is_municipality:
+        return Association.objects.get(pk=tender.owner_id)
+    return (
+        Association.objects.filter(
+            members__municipality_id=tender.owner_id,
+        )
+        .filter(current_membership_q("members__"))
+        .order_by("pk")
+        .first()
+    )
+
+
+def winning_product(tender, vendor, product=None, new_product="", user=None):
+    """The catalogue system chosen, or a new one created in the association's catalogue."""
+    from samdigi.landscape.models import ItSystem
+
+    name = (new_product or "").strip()
+    if product is not None or not name:
+        return product
+    association = catalogue_for(tender)
+    if association is None:
+        raise ProcurementError(
+            _("The lead municipality belongs to no association whose catalogue could hold it."),
+            "new_product",
+        )
+    if user is not None:
+        scope = scope_for(user)
+        if not (
+            scope.is_superuser or association.pk in scope.associations_edited_through_members()
+        ):
+            raise ProcurementError(
+                _("You may not add systems to %(association)s's catalogue.")
+                % {"association": association.name},
+                "new_product",
+            )
+    system, created = ItSystem.objects.get_or_create(
+        owner=association,
+        name=name[:200],
+        defaults={"vendor": vendor, "created_by": user, "updated_by": user},
+    )
+    return system
+
+
 @transaction.atomic
 def award(
     tender,
@@ -208,36 +241,99 @@ def award(
     option_count=0,
     option_months=0,
     user=None,
+    *,
+    starts=None,
+    criteria=None,
+    decided_on=None,
+    product=None,
+    new_product="",
 ) -> list[Contract]:
-    """Record the outcome and create the resulting contract of every participant in the landscape
-    (the lead municipality for a local tender). Refused when contracts were created already."""
+    """Record the award decision and create the resulting contract of every participant in the
+    landscape (the lead municipality for a local tender), all or nothing.
+
+    `starts` maps a municipality id to its own contract start (roll-out in waves; default
+    `contract_start`). The award decision in force is reused (its vendor must be the winner);
+    without one a new active decision is recorded. Refused when contracts were created already,
+    and with AwardNotAllowed when the user may not create a participant's contract."""
+    starts = starts or {}
     if tender.participants.filter(resulting_contract__isnull=False).exists():
         raise ProcurementError(_("The resulting contracts have already been created."))
     if tender.status == Tender.Status.CANCELLED:
         raise ProcurementError(_("A cancelled tender cannot be awarded."), "status")
-    if contract_end is not None and contract_start is not None and contract_end < contract_start:
-        raise ProcurementError(_("The contract must end after it starts."), "contract_end")
     participants = list(tender.participants.select_related("municipality", "replaced_contract"))
+    if not participants and not tender.owner.is_municipality:
+        raise ProcurementError(_("A joint tender needs participants before it is awarded."))
+    municipality_ids = [p.municipality_id for p in participants] or [tender.owner_id]
+    refused = [pk for pk in municipality_ids if not may_create_contracts_for(user, tender, pk)]
+    if refused:
+        from samdigi.organizations.models import Municipality
+
+        names = ", ".join(
+            Municipality.objects.filter(pk__in=refused)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        raise AwardNotAllowed(
+            _(
+                "You may not create contracts in the landscape of %(municipalities)s; the "
+                "association's admins award a joint tender. Nothing was created."
+            )
+            % {"municipalities": names}
+        )
+    for municipality_id in municipality_ids:
+        start = starts.get(municipality_id) or contract_start
+        if contract_end is not None and start is not None and contract_end < start:
+            field = "starts" if municipality_id in starts else "contract_end"
+            raise ProcurementError(_("The contract must end after it starts."), field)
+    decision = active_award(tender)
+    if decision is not None and decision.vendor_id != vendor.pk:
+        raise ProcurementError(
+            _(
+                "The award decision in force names %(vendor)s. Annul it (an upheld complaint) "
+                "before awarding to another vendor."
+            )
+            % {"vendor": decision.vendor.name},
+            "vendor",
+        )
+    product = winning_product(tender, vendor, product, new_product, user)
     if not participants:
-        if not tender.owner.is_municipality:
-            raise ProcurementError(_("A joint tender needs participants before it is awarded."))
         participants = [
             TenderParticipant.objects.create(
                 tender=tender,
                 municipality=tender.owner.municipality,
                 estimated_value=tender.estimated_value,
+                created_by=user,
+                updated_by=user,
             )
         ]
+    if decision is None:
+        decision = AwardDecision.objects.create(
+            tender=tender,
+            vendor=vendor,
+            decided_on=decided_on or tender.award_decision_on or signed_on,
+            criteria=criteria or AwardCriteria.BEST_PRICE_QUALITY,
+            value=awarded_value,
+            product=product,
+            created_by=user,
+            updated_by=user,
+        )
+    else:
+        decision.value = awarded_value
+        decision.product = product or decision.product
+        if criteria:
+            decision.criteria = criteria
+        decision.save_if_current(decision.version, user=user)
     shares = split_value(
         Decimal(awarded_value or 0), [p.estimated_value or Decimal(0) for p in participants]
     )
-    years = None
-    if contract_start and contract_end:
-        years = max(Decimal((contract_end - contract_start).days + 1) / Decimal("365.25"), 1)
-    systems = list(tender.systems.all())
+    systems = [decision.product] if decision.product else list(tender.systems.all())
     created = []
     for participant, share in zip(participants, shares, strict=True):
         replaced = participant.replaced_contract
+        start = starts.get(participant.municipality_id) or contract_start
+        years = None
+        if start and contract_end:
+            years = max(Decimal((contract_end - start).days + 1) / Decimal("365.25"), 1)
         contract = Contract.objects.create(
             owner=participant.municipality,
             vendor=vendor,
@@ -248,7 +344,7 @@ def award(
             contract_type=replaced.contract_type if replaced else Contract.Type.LICENCE,
             procurement_form=tender.procedure,
             concluded=signed_on,
-            valid_from=contract_start,
+            valid_from=start,
             expiration=contract_end,
             option_count=option_count,
             option_months=option_months,
@@ -262,15 +358,90 @@ def award(
         if systems:
             contract.systems.set(systems)
         participant.resulting_contract = contract
+        participant.updated_by = user
         participant.save()
         created.append(contract)
+    if decision.product:
+        tender.systems.add(decision.product)
+    tender.refresh_from_db()
     tender.winning_vendor = vendor
     tender.awarded_value = awarded_value
     tender.contract_signed_on = signed_on
-    tender.award_decision_on = tender.award_decision_on or signed_on
+    tender.award_decision_on = decision.decided_on
     tender.status = Tender.Status.CONTRACT_SIGNED
     tender.save_if_current(tender.version, user=user)
     return created
+
+
+# --- outcome -------------------------------------------------------------------------------------
+
+#: Statuses a tender may be moved on from when an award decision is recorded or annulled.
+BEFORE_CONTRACT = (
+    Tender.Status.PLANNED,
+    Tender.Status.PREPARING,
+    Tender.Status.PUBLISHED,
+    Tender.Status.EVALUATING,
+    Tender.Status.AWARDED,
+    Tender.Status.STANDSTILL,
+)
+
+
+def sync_award(tender, user=None) -> None:
+    """Keep the tender's summary fields (winner, value, decision date, status) in step with the
+    award decision in force, after a decision was recorded, changed or annulled."""
+    tender = Tender.objects.get(pk=tender.pk)
+    decision = active_award(tender)
+    if decision is not None:
+        tender.winning_vendor = decision.vendor
+        tender.awarded_value = decision.value
+        tender.award_decision_on = decision.decided_on
+        if tender.status in BEFORE_CONTRACT:
+            tender.status = Tender.Status.AWARDED
+    elif tender.status != Tender.Status.CONTRACT_SIGNED:
+        tender.winning_vendor = None
+        tender.awarded_value = None
+        tender.award_decision_on = None
+        if tender.status in (Tender.Status.AWARDED, Tender.Status.STANDSTILL):
+            tender.status = Tender.Status.EVALUATING
+    tender.save_if_current(tender.version, user=user)
+
+
+@transaction.atomic
+def apply_complaint(complaint, user=None) -> None:
+    """Carry out an upheld complaint's consequence: "award annulled" and "re-evaluation" cancel
+    the award decision in force (it stays, cancelled; the re-evaluation is a new decision),
+    "procedure cancelled" cancels it and the tender. Running it twice changes nothing more."""
+    if complaint.outcome != Complaint.Outcome.UPHELD:
+        return
+    if complaint.consequence == Complaint.Consequence.NONE:
+        return
+    tender = complaint.tender
+    day = complaint.decided_on or timezone.localdate()
+    decision = complaint.award if complaint.award_id else active_award(tender)
+    if decision is not None and decision.status == AwardDecision.Status.ACTIVE:
+        decision.status = AwardDecision.Status.CANCELLED
+        decision.cancelled_on = max(day, decision.decided_on)
+        decision.save_if_current(decision.version, user=user)
+    if complaint.consequence == Complaint.Consequence.PROCEDURE_CANCELLED:
+        tender = Tender.objects.get(pk=tender.pk)
+        if tender.status != Tender.Status.CANCELLED:
+            tender.status = Tender.Status.CANCELLED
+            tender.save_if_current(tender.version, user=user)
+        return
+    sync_award(tender, user)
+
+
+def outcome_summary(tender) -> dict:
+    """The counts the tender page and the OCDS show."""
+    requests = tender.participation_requests.all()
+    bids = tender.bids.all()
+    return {
+        "requests": requests.count(),
+        "candidates": requests.filter(selected=True).count(),
+        "bids": bids.count(),
+        "compliant_bids": bids.filter(compliant=True).count(),
+        "complaints": tender.complaints.count(),
+    }
 
 
 # --- opportunities -------------------------------------------------------------------------------
@@ -315,6 +486,7 @@ def contract_info(contract) -> opportunities.ContractInfo:
         options_remaining=max(0, (contract.option_count or 0) - (contract.options_used or 0)),
         annual_value=contract.annual_value or Decimal(0),
         estimated_value=estimated_value(contract),
+        option_decision=contract.option_decision,
     )
 
 
@@ -336,6 +508,12 @@ class OpportunityView:
         """(plan, contract, how it reaches the date in words) for each member."""
         for plan in self.group.members:
             yield plan, self.contracts[int(plan.contract_id)], plan_text(plan)
+
+    def gaps(self):
+        """(gap, contract, why in words) for contracts of the same thing whose option decision
+        date has passed: not members, shown with the gap they leave."""
+        for gap in self.group.gaps:
+            yield gap, self.contracts[int(gap.contract_id)], gap_text(gap)
 
 
 @dataclass
@@ -396,7 +574,10 @@ def find_for_association(association, user, as_of=None) -> FinderResult:
         views.append(
             OpportunityView(
                 group=group,
-                contracts={int(cid): contracts[int(cid)] for cid in group.contract_ids},
+                contracts={
+                    int(cid): contracts[int(cid)]
+                    for cid in (*group.contract_ids, *(g.contract_id for g in group.gaps))
+                },
                 eu_procedure_required=classification.eu_required,
                 threshold=classification.threshold,
                 system=systems.get(group.system_id),
@@ -550,16 +731,36 @@ def _vendor(vendor) -> ocds.Organisation:
 
 
 def tender_info(tender) -> ocds.TenderInfo:
+    from samdigi.procurement import replanning
+
     participants = list(tender.participants.all())
     steps = {s.key: s.date for s in tender.steps.all()}
     award_info = None
     contracts = ()
-    if tender.winning_vendor_id and (tender.award_decision_on or tender.contract_signed_on):
+    decisions = list(tender.award_decisions.all())
+    awards = tuple(
+        ocds.AwardInfo(
+            supplier=_vendor(d.vendor),
+            value=d.value,
+            date=d.decided_on,
+            status=d.status,
+            id=f"{tender.local_id()}-award-{number}",
+            cancelled_on=d.cancelled_on,
+        )
+        for number, d in enumerate(decisions, start=1)
+    )
+    bids = list(tender.bids.all())
+    if (
+        not awards
+        and tender.winning_vendor_id
+        and (tender.award_decision_on or tender.contract_signed_on)
+    ):
         award_info = ocds.AwardInfo(
             supplier=_vendor(tender.winning_vendor),
             value=tender.awarded_value,
             date=tender.award_decision_on or tender.contract_signed_on,
         )
+    if awards or award_info:
         contracts = tuple(
             ocds.ContractDetails(
                 value=p.resulting_contract.total_value,
@@ -588,13 +789,25 @@ def tender_info(tender) -> ocds.TenderInfo:
         ),
         status="cancelled" if tender.status == Tender.Status.CANCELLED else None,
         planning_date=timezone.localtime(tender.created_at),
-        rationale=tender.classification.split("\n")[0] if tender.classification else None,
+        rationale=replanning.rationale_da(tender),
         tender_start=tender.notice_published_on,
         tender_end=tender.tender_deadline_on or steps.get(StepKey.TENDER_DEADLINE),
         award=award_info,
+        awards=awards,
         contracts=contracts,
         electronic_submission=tender.electronic_submission,
+        tenderers=tuple(dict.fromkeys(_vendor(b.vendor) for b in bids)),
+        number_of_tenderers=len(bids) if bids else None,
+        cpv_codes=tuple(c.strip() for c in tender.cpv_codes.split(",") if c.strip()),
+        award_criteria=OCDS_CRITERIA.get(decisions[-1].criteria) if decisions else None,
     )
+
+
+#: The award criteria in OCDS's awardCriteria codelist.
+OCDS_CRITERIA = {
+    AwardCriteria.BEST_PRICE_QUALITY: "ratedCriteria",
+    AwardCriteria.LOWEST_PRICE: "priceOnly",
+}
 
 
 def ocds_queryset():
@@ -602,6 +815,8 @@ def ocds_queryset():
         "participants__municipality",
         "participants__resulting_contract",
         "steps",
+        "bids__vendor",
+        "award_decisions__vendor",
     )
 
 
@@ -668,6 +883,21 @@ def plan_text(plan) -> str:
     return text
 
 
+def gap_text(gap) -> str:
+    """Why a contract cannot reach the common date although it has options, in the user's
+    language (opportunities.MemberGap)."""
+    return _(
+        "the decision date %(decision)s for its next option has passed, so it cannot be "
+        "extended: it ends %(end)s and leaves a gap of %(days)s days until the joint contract "
+        "starts %(start)s"
+    ) % {
+        "decision": _d(gap.option_decision),
+        "end": _d(gap.current_end),
+        "days": gap.gap_days,
+        "start": _d(gap.joint_start),
+    }
+
+
 def reason_text(reason) -> str:
     """One finder reason (opportunities.Reason) in the user's language."""
     code = reason.code
@@ -705,6 +935,17 @@ def reason_text(reason) -> str:
     if code == opportunities.ENDS_AFTER_TARGET:
         return (
             _("cannot join the group's date %(target)s: the current end %(day)s is later") % values
+        )
+    if code == opportunities.OPTION_DECISION_PASSED:
+        if reason.gap is not None:
+            why = gap_text(reason.gap)
+            return _("cannot reach the group's date %(target)s: %(why)s") % {**values, "why": why}
+        return (
+            _(
+                "the decision date %(day)s for its next option has passed: its options can no "
+                "longer be used"
+            )
+            % values
         )
     if code == opportunities.CANNOT_EXTEND_TO_TARGET:
         return (

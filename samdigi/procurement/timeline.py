@@ -5,7 +5,7 @@ views, the API, exports and management commands alike. Plain values, ``Decimal``
 frozen dataclasses and plain values come out.
 
 Legal basis (Denmark): udbudsloven (the Public Procurement Act, implementing directive
-2014/24/EU) and udbudsklageloven (the Act on the Complaints Board, implementing the remedies
+2014/24/EU) and lov om Klagenævnet for Udbud (the Act on the Complaints Board, implementing the remedies
 directive). Where the law only says "appropriate" or leaves a step to the buyer, the number
 here is a *planning norm* of the association and is a parameter with a default (see
 ``PlanningNorms`` and ``RETENDER_LEAD_MONTHS``).
@@ -21,14 +21,15 @@ them treated as closed days can plan a buffer in the norms.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import holidays
+
+from samdigi.core.rules.months import add_months as _add_months
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
@@ -99,7 +100,7 @@ RETENDER_LEAD_MONTHS: dict[str, int] = {
 #: is known; the result is then flagged as estimated.
 DEFAULT_EUR_RATE = Decimal("7.46038")
 
-#: Framework agreements may run at most four years (udbudsloven § 93, directive art. 33(1)).
+#: Framework agreements may run at most four years (udbudsloven § 95, stk. 2, directive art. 33(1)).
 FRAMEWORK_MAX_YEARS = 4
 
 
@@ -142,24 +143,9 @@ def _whole_kr(amount: Decimal) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clipped to the month's last day.
-
-    Same result as ``day + relativedelta(months=months)`` (31 March − 1 month = 28/29 February) but
-    several times faster, which matters for the opportunity finder's 40,000 contracts.
-    """
-    index = day.year * 12 + day.month - 1 + months
-    year, month0 = divmod(index, 12)
-    dom = day.day
-    if dom > 28:
-        last = _MONTH_DAYS[month0]
-        if month0 == 1 and calendar.isleap(year):
-            last = 29
-        dom = min(dom, last)
-    return date(year, month0 + 1, dom)
+# One month-arithmetic function for every app: the end-of-month rule of DOMAIN.md (30.09 + 6
+# months = 31.03). Re-exported here because the schedules and the opportunity finder import it.
+add_months = _add_months
 
 
 def months_to_reach(start: date, target: date) -> int:
@@ -215,7 +201,8 @@ def _why_not_working(day: date) -> str:
 def standstill_end(award_decision: date, days: int = 10) -> date:
     """Last day of the standstill period after an award decision notified electronically.
 
-    udbudsklageloven § 3: ``days`` calendar days counted from the day after the notification is
+    Lov om Klagenævnet for Udbud § 3, stk. 1, nr. 1: ``days`` calendar days counted from the day
+    after the notification is
     sent; a period ending on a Saturday, Sunday or public holiday ends on the next working day
     (Regulation 1182/71 art. 3(4), which the Danish rules follow). The contract may be signed from
     the day after this date.
@@ -427,11 +414,11 @@ def minimum_time_limits(
     _check_procedure(procedure)
     if procedure == OPEN:
         if prior_information_notice:
-            days, why = 15, "15 days with a prior information notice (art. 27(2))"
+            days, why = 15, "15 days with a prior information notice (§ 57; art. 27(2))"
         elif electronic_submission:
-            days, why = 30, "35 days, reduced by 5 for electronic submission (art. 27(1),(4))"
+            days, why = 30, "35 days, reduced by 5 for electronic submission (§ 57; art. 27(1),(4))"
         else:
-            days, why = 35, "35 days (art. 27(1))"
+            days, why = 35, "35 days (udbudsloven § 57; directive art. 27(1))"
         return TimeLimits(None, days, "law_open_tender_time_limit", why)
     if procedure in (RESTRICTED, COMPETITIVE_NEGOTIATION):
         if agreed_tender_days is not None:
@@ -440,11 +427,11 @@ def minimum_time_limits(
             days, why = agreed_tender_days, f"{agreed_tender_days} days agreed with the candidates"
             why += " (art. 28(4))"
         elif prior_information_notice:
-            days, why = 10, "10 days with a prior information notice (art. 28(3))"
+            days, why = 10, "10 days with a prior information notice (§ 60; art. 28(3))"
         elif electronic_submission:
-            days, why = 25, "30 days, reduced by 5 for electronic submission (art. 28(2),(5))"
+            days, why = 25, "30 days, reduced by 5 for electronic submission (§ 60; art. 28(2),(5))"
         else:
-            days, why = 30, "30 days (art. 28(2))"
+            days, why = 30, "30 days (udbudsloven § 60; directive art. 28(2))"
         return TimeLimits(
             30,
             days,
@@ -482,7 +469,7 @@ class PlanningNorms:
     invited_tender_days: int = 14
     #: extra days on top of a legal minimum tender period (0 = plan with the minimum itself).
     tender_buffer_days: int = 0
-    #: standstill length for electronic notification (udbudsklageloven § 3).
+    #: standstill length for electronic notification (lov om Klagenævnet for Udbud § 3).
     standstill_days: int = 10
     #: days from the end of the standstill period to signature (1 = the next day, moved to a
     #: working day).
@@ -537,6 +524,10 @@ class Classification:
     procedure_fits: bool
     reason: str
     notes: tuple[str, ...] = ()
+    #: ``reason`` and ``notes`` as codes (see ``classify``), so that a caller can say them in the
+    #: user's language from the fields above.
+    code: str = ""
+    note_codes: tuple[str, ...] = ()
 
 
 _CATEGORY_WORDS = {
@@ -579,12 +570,15 @@ def classify(
     eu_required = value >= threshold.dkk
     words = _CATEGORY_WORDS[category]
     notes: list[str] = []
+    codes: list[str] = []
     if assumed:
+        codes.append("period_assumed")
         notes.append(
             f"No threshold period covers {notice_date.isoformat()}; the {period.label} figures "
             "are assumed until newer ones are entered."
         )
     if threshold.estimated:
+        codes.append("dkk_estimated")
         notes.append(
             f"The DKK threshold for {period.label} is converted from EUR at {threshold.eur_rate}; "
             "check the official figure."
@@ -596,33 +590,40 @@ def classify(
     )
     if procedure == FRAMEWORK_CALL_OFF:
         fits = True
+        code = "call_off"
         reason = (
             "A call-off from a framework agreement is not a new procedure, so no EU notice is "
             f"needed for it; for reference, {comparison}."
         )
         if eu_required:
+            codes.append("framework_itself_eu")
             notes.append("The framework agreement itself must have been tendered under EU rules.")
     elif eu_required:
         fits = procedure in EU_PROCEDURES
+        code = "eu_required" if fits else "eu_required_wrong_procedure"
         reason = f"An EU procedure is required: {comparison}."
         if not fits:
             reason += f" The procedure '{procedure}' is only lawful below the threshold."
         if procedure == NEGOTIATED_WITHOUT_PUBLICATION:
+            codes.append("negotiated_grounds")
             notes.append(
                 "A negotiated procedure without prior publication is lawful only on the grounds "
                 "of udbudsloven § 80 (directive art. 32); document them."
             )
     else:
         fits = True
+        code = "eu_voluntary" if procedure in EU_PROCEDURES else "eu_not_required"
         reason = f"An EU procedure is not required: {comparison}."
         if procedure in EU_PROCEDURES:
             reason += " The EU procedure is used voluntarily."
         elif procedure == DIRECT_AWARD:
+            codes.append("cross_border_interest")
             notes.append(
                 "If the contract has a certain cross-border interest it must still be advertised "
                 "(national advertisement)."
             )
     if category == SOCIAL_SERVICES and eu_required:
+        codes.append("light_regime")
         notes.append(
             "Social and other specific services follow the light regime (udbudsloven part III): "
             "a notice is required, the procedure is largely free."
@@ -639,6 +640,8 @@ def classify(
         procedure_fits=fits,
         reason=reason,
         notes=tuple(notes),
+        code=code,
+        note_codes=tuple(codes),
     )
 
 
@@ -685,6 +688,13 @@ class Step:
     rule: str
     explanation: str
     legal_earliest: date | None = None
+    #: ``code`` and ``params`` let a caller render ``explanation`` in another language: the code
+    #: names a text in ``TEXT_CODES``, the params fill it (dates as ``date``). ``note`` is a code
+    #: from ``working_day_note`` when the date falls on a day that is a working day in law but
+    #: commonly closed.
+    code: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+    note: str = ""
 
     @property
     def legal(self) -> bool:
@@ -705,6 +715,11 @@ class Schedule:
     violations: tuple[str, ...]
     warnings: tuple[str, ...]
     too_late: bool = False
+    #: ``warnings`` as (code, params) pairs for callers that speak another language.
+    warning_codes: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    #: Only from ``plan``: moves that were left out because they break a legal minimum, as
+    #: (step key, the moved date, the earliest lawful date).
+    dropped_moves: tuple[tuple[str, date, date | None], ...] = ()
 
     @property
     def feasible(self) -> bool:
@@ -723,8 +738,8 @@ class Schedule:
 def standstill_applies(procedure: str) -> bool:
     """Whether the law requires a standstill period before signature.
 
-    Required after an award decision in the directive's procedures with a notice (udbudsklageloven
-    § 3). Not required for a negotiated procedure without prior publication, a national
+    Required after an award decision in the directive's procedures with a notice (lov om
+    Klagenævnet for Udbud § 3). Not required for a negotiated procedure without prior publication, a national
     advertisement, a direct award or a framework call-off; the association may still plan one
     voluntarily (``schedule(..., standstill=True)``), which protects against ineffectiveness.
     """
@@ -769,11 +784,19 @@ def _backward(
         )
     steps: dict[str, Step] = {}
 
-    def add(key: str, day: date, rule: str, explanation: str) -> date:
-        steps[key] = Step(key, day, rule, explanation)
+    def add(
+        key: str, day: date, rule: str, explanation: str, code: str = "", **params: object
+    ) -> date:
+        steps[key] = Step(key, day, rule, explanation, code=code, params=tuple(params.items()))
         return day
 
-    add(CONTRACT_START, required_start, "required_start", "The new contract must start this day.")
+    add(
+        CONTRACT_START,
+        required_start,
+        "required_start",
+        "The new contract must start this day.",
+        "required_start",
+    )
     raw = required_start - timedelta(days=norms.transition_days)
     signature = add(
         CONTRACT_SIGNATURE,
@@ -782,6 +805,9 @@ def _backward(
         f"{norms.transition_days} days of transition before the contract starts"
         + _moved(raw, previous_working_day(raw))
         + ".",
+        "transition",
+        days=norms.transition_days,
+        raw=raw,
     )
     if with_standstill:
         award = previous_working_day(
@@ -795,9 +821,9 @@ def _backward(
         legal = standstill_applies(procedure)
         rule = "law_standstill" if legal else "norm_voluntary_standstill"
         basis = (
-            "udbudsklageloven § 3"
+            "lov om Klagenævnet for Udbud § 3"
             if legal
-            else "voluntary, with a transparency notice (udbudsklageloven § 4)"
+            else "voluntary, with a transparency notice (lov om Klagenævnet for Udbud § 4)"
         )
         add(
             STANDSTILL_END,
@@ -806,6 +832,9 @@ def _backward(
             f"Standstill of {norms.standstill_days} calendar days from the day after the award "
             f"decision is sent electronically ({basis}); a period ending on a Saturday, Sunday or "
             f"public holiday ends on the next working day{_moved(end_raw, end)}.",
+            "standstill_end" if legal else "voluntary_standstill_end",
+            days=norms.standstill_days,
+            raw=end_raw,
         )
         add(
             AWARD_DECISION,
@@ -813,6 +842,8 @@ def _backward(
             rule,
             "Latest working day for the award decision so that the standstill period ends before "
             f"the contract is signed on {signature.isoformat()}.",
+            "award_with_standstill",
+            signature=signature,
         )
     else:
         gap = norms.signature_days_without_standstill
@@ -823,6 +854,8 @@ def _backward(
             "norm_signature",
             f"No standstill is required for this procedure; {gap} days are planned from the "
             "award decision to signature.",
+            "award_without_standstill",
+            days=gap,
         )
     if procedure == DIRECT_AWARD:
         _add_preparation(steps, procedure, required_start, lead_months)
@@ -836,6 +869,9 @@ def _backward(
         f"{norms.evaluation_days} days of evaluation before the award decision"
         + _moved(raw, previous_working_day(raw))
         + ".",
+        "evaluation",
+        days=norms.evaluation_days,
+        raw=raw,
     )
     buffer = norms.tender_buffer_days
     buffer_text = f" plus a planned buffer of {buffer} days" if buffer else ""
@@ -848,6 +884,9 @@ def _backward(
             limits.tender_rule,
             f"Minimum tender period of {limits.explanation}{buffer_text}, counted from the day "
             "after the notice is sent; a limit ending on a non-working day runs to the next one.",
+            "open_tender_period",
+            days=days,
+            buffer=buffer,
         )
     elif procedure in (RESTRICTED, COMPETITIVE_NEGOTIATION):
         tender_target = tender
@@ -860,6 +899,9 @@ def _backward(
                 f"{norms.negotiation_days} days of negotiation before the final tenders"
                 + _moved(raw, previous_working_day(raw))
                 + ".",
+                "negotiation",
+                days=norms.negotiation_days,
+                raw=raw,
             )
         days = limits.tender_days or 0
         invitation = add(
@@ -868,6 +910,9 @@ def _backward(
             limits.tender_rule,
             f"Minimum tender period of {days} days{buffer_text} from the day after the "
             f"invitation is sent ({limits.explanation}).",
+            "invitation_tender_period",
+            days=days,
+            buffer=buffer,
         )
         _add_two_stage_front(steps, invitation, norms)
     elif procedure in (COMPETITIVE_DIALOGUE, INNOVATION_PARTNERSHIP):
@@ -878,6 +923,9 @@ def _backward(
             "norm_dialogue",
             f"{norms.dialogue_days} days of dialogue or negotiation before the final tenders; the "
             "law sets no minimum here" + _moved(raw, previous_working_day(raw)) + ".",
+            "dialogue",
+            days=norms.dialogue_days,
+            raw=raw,
         )
         _add_two_stage_front(steps, invitation, norms)
     elif procedure == NATIONAL:
@@ -890,6 +938,9 @@ def _backward(
             "period for a national advertisement, not a fixed minimum"
             + _moved(raw, previous_working_day(raw))
             + ".",
+            "national_tender_period",
+            days=norms.national_tender_days,
+            raw=raw,
         )
     else:  # FRAMEWORK_CALL_OFF, NEGOTIATED_WITHOUT_PUBLICATION: suppliers are invited directly.
         raw = tender - timedelta(days=norms.invited_tender_days)
@@ -899,6 +950,9 @@ def _backward(
             "norm_invited_tender_period",
             f"{norms.invited_tender_days} days for the invited suppliers to tender; no notice is "
             "published" + _moved(raw, previous_working_day(raw)) + ".",
+            "invited_tender_period",
+            days=norms.invited_tender_days,
+            raw=raw,
         )
     _add_preparation(steps, procedure, required_start, lead_months)
     return steps
@@ -914,6 +968,8 @@ def _add_two_stage_front(steps: dict[str, Step], invitation: date, norms: Planni
         f"{norms.selection_days} days to select candidates before inviting them to tender"
         + _moved(raw, participation)
         + ".",
+        code="selection",
+        params=(("days", norms.selection_days), ("raw", raw)),
     )
     steps[NOTICE_PUBLICATION] = Step(
         NOTICE_PUBLICATION,
@@ -921,6 +977,8 @@ def _add_two_stage_front(steps: dict[str, Step], invitation: date, norms: Planni
         "law_participation_time_limit",
         "Minimum of 30 days for requests to participate, counted from the day after the notice is "
         "sent (directive arts. 28–31).",
+        code="participation_period",
+        params=(("days", 30),),
     )
 
 
@@ -936,6 +994,8 @@ def _add_preparation(
         "norm_lead_time",
         f"Lead time of {months} months before the contract must start (planning norm for "
         f"'{procedure}')" + _moved(raw, day) + ".",
+        code="preparation",
+        params=(("months", months), ("raw", raw)),
     )
 
 
@@ -1009,7 +1069,7 @@ def _verify(
     for key, step in steps.items():
         if key in earliest:
             day, why = earliest[key]
-            step = Step(step.key, step.date, step.rule, step.explanation, legal_earliest=day)
+            step = replace(step, legal_earliest=day)
             if step.date < day:
                 violations.append(
                     f"{key} on {step.date.isoformat()} is earlier than the law allows "
@@ -1038,6 +1098,7 @@ def schedule(
     agreed_tender_days: int | None = None,
     standstill: bool | None = None,
     today: date | None = None,
+    call_date: date | None = None,
 ) -> Schedule:
     """Plan a procedure backwards from the date the new contract must start, then verify it.
 
@@ -1059,6 +1120,11 @@ def schedule(
     deadline (the latter with a voluntary standstill by default); direct award — award decision,
     signature, start. ``standstill`` forces a voluntary standstill on or off where the law does
     not require one; switching it off where the law requires it gives a warning.
+
+    ``call_date`` is the day the call for competition was actually sent (or, for a procedure
+    without a call, the day it actually started): the threshold period in force that day applies
+    (directive art. 5(4); DOMAIN.md says 5(2), the 2004 directive's numbering) instead of the one
+    on the planned date.
     """
     _check_procedure(procedure)
     _check_category(category)
@@ -1074,12 +1140,14 @@ def schedule(
     if months < 0:
         raise ValueError("Lead time cannot be negative")
     warnings: list[str] = []
+    codes: list[tuple[str, tuple[tuple[str, object], ...]]] = []
     with_standstill = standstill
     if standstill is False and standstill_applies(procedure):
+        codes.append(("standstill_left_out", ()))
         warnings.append(
             "The standstill period is left out although the law requires it for this procedure; "
-            "that is lawful only in the exceptions of udbudsklageloven § 4 (e.g. a single "
-            "tenderer)."
+            "that is lawful only in the exceptions of lov om Klagenævnet for Udbud § 4 (e.g. a "
+            "single tenderer)."
         )
     if standstill is None:
         with_standstill = standstill_applies(procedure) or procedure == (
@@ -1096,11 +1164,22 @@ def schedule(
         required_start,
         thresholds,
         eur_rate,
-        notice_date=start,
+        notice_date=call_date or start,
     )
     if not classification.procedure_fits:
+        codes.append(("procedure_misfit", ()))
         warnings.append(classification.reason)
     if steps[PREPARATION_START].date >= start:
+        codes.append(
+            (
+                "lead_time_short",
+                (
+                    ("months", months),
+                    ("start", start),
+                    ("preparation", steps[PREPARATION_START].date),
+                ),
+            )
+        )
         warnings.append(
             f"The lead time of {months} months is shorter than the procedure needs: the procedure "
             f"must start on {start.isoformat()}, preparation starts "
@@ -1110,15 +1189,17 @@ def schedule(
     if today is not None:
         if start < today:
             too_late = True
+            codes.append(("too_late", (("start", start), ("required_start", required_start))))
             warnings.append(
                 f"Too late: the procedure had to start on {start.isoformat()} to reach "
                 f"{required_start.isoformat()} with the legal minimums and these norms."
             )
         elif steps[PREPARATION_START].date < today:
+            codes.append(("preparation_missed", (("preparation", steps[PREPARATION_START].date),)))
             warnings.append(
                 f"Preparation should have started on {steps[PREPARATION_START].date.isoformat()}."
             )
-    ordered = tuple(steps[key] for key in STEP_ORDER if key in steps)
+    ordered = tuple(_with_note(steps[key]) for key in STEP_ORDER if key in steps)
     return Schedule(
         procedure=procedure,
         category=category,
@@ -1129,6 +1210,7 @@ def schedule(
         violations=tuple(violations),
         warnings=tuple(warnings),
         too_late=too_late,
+        warning_codes=tuple(codes),
     )
 
 
@@ -1152,6 +1234,433 @@ def verify_dates(
     )
     steps = {key: Step(key, day, "given", "") for key, day in dates.items()}
     return _verify(steps, limits, norms, procedure)[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Days that are working days in law but commonly closed
+# --------------------------------------------------------------------------------------------
+
+CONSTITUTION_DAY = "constitution_day"
+CHRISTMAS_EVE = "christmas_eve"
+NEW_YEARS_EVE = "new_years_eve"
+_CLOSED_BUT_WORKING = {(6, 5): CONSTITUTION_DAY, (12, 24): CHRISTMAS_EVE, (12, 31): NEW_YEARS_EVE}
+
+
+def working_day_note(day: date) -> str:
+    """A code when ``day`` is 5 June, 24 or 31 December on a weekday, else "".
+
+    These days are working days in law (not helligdage), so a time limit ending on one does not
+    move; many offices are closed, so a deadline there deserves a note, never a different date.
+    """
+    if not is_working_day(day):
+        return ""
+    return _CLOSED_BUT_WORKING.get((day.month, day.day), "")
+
+
+def _with_note(step: Step) -> Step:
+    # Notes are for deadlines and dates sent out, not for internal planning dates.
+    note = "" if step.key in (PREPARATION_START, CONTRACT_START) else working_day_note(step.date)
+    if note == step.note:
+        return step
+    return replace(step, note=note)
+
+
+# --------------------------------------------------------------------------------------------
+# Legal basis of each rule
+# --------------------------------------------------------------------------------------------
+
+#: (section of udbudsloven or "", article of directive 2014/24/EU) per (rule, procedure); the
+#: procedure "" is the fallback. Checked against published texts of the consolidated act:
+#: restricted requests § 59, stk. 2, restricted tenders § 60 (agreed limit stk. 5), thresholds
+#: § 6 ("mindst svarer til"), de minimis modifications § 180, framework term § 95, stk. 2 (§ 93
+#: is the general rule on time limits). Open § 57 follows the act's order (§ 59/§ 60 are the
+#: restricted procedure's) but was not seen verbatim. The moment of valuation is cited by the
+#: directive only (art. 5(4)). For the other two-stage procedures only the directive is cited.
+LEGAL_BASIS: dict[tuple[str, str], tuple[str, str]] = {
+    ("law_open_tender_time_limit", ""): ("§ 57", "27"),
+    ("law_participation_time_limit", RESTRICTED): ("§ 59, stk. 2", "28(1)"),
+    ("law_participation_time_limit", COMPETITIVE_NEGOTIATION): ("", "29(1)"),
+    ("law_participation_time_limit", COMPETITIVE_DIALOGUE): ("", "30(1)"),
+    ("law_participation_time_limit", INNOVATION_PARTNERSHIP): ("", "31(1)"),
+    ("law_participation_time_limit", ""): ("", "28(1)"),
+    ("law_tender_time_limit", RESTRICTED): ("§ 60", "28(2)–(6)"),
+    ("law_tender_time_limit", ""): ("", "29(1), 28(2)–(6)"),
+    ("law_standstill", ""): ("", ""),
+    ("threshold", ""): ("§ 6", "4"),
+    ("threshold_moment", ""): ("", "5(4)"),
+    ("framework_term", ""): ("§ 95, stk. 2", "33(1)"),
+    ("modification_de_minimis", ""): ("§ 180", "72(2)"),
+}
+
+
+def legal_basis(rule: str, procedure: str = "") -> tuple[str, str]:
+    """(udbudsloven section, directive article) for a rule code; ("", "") when none.
+
+    The standstill is not in udbudsloven: it is lov om Klagenævnet for Udbud § 3, stk. 1, nr. 1
+    (remedies directive 89/665/EEC art. 2a(2)); callers cite it by the rule code.
+    """
+    return LEGAL_BASIS.get((rule, procedure)) or LEGAL_BASIS.get((rule, ""), ("", ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Re-planning: the schedule with moved and actual dates flowing forwards
+# --------------------------------------------------------------------------------------------
+
+
+def _forward_earliest(
+    procedure: str,
+    key: str,
+    d: dict[str, date],
+    limits: TimeLimits,
+    norms: PlanningNorms,
+) -> tuple[date, str] | None:
+    """The earliest date of ``key`` that the rules allow after its predecessor's date in ``d``
+    (law or planning norm), and the predecessor's key; None where nothing precedes it.
+
+    The backward schedule keeps exactly these gaps, so a schedule nobody moved stays unchanged.
+    """
+    buffer = norms.tender_buffer_days
+
+    def after(event: str, days: int, working: bool = True) -> tuple[date, str] | None:
+        if event not in d:
+            return None
+        day = d[event] + timedelta(days=days)
+        return (next_working_day(day) if working else day), event
+
+    if key == PARTICIPATION_DEADLINE:
+        return after(NOTICE_PUBLICATION, limits.participation_days or 30)
+    if key == INVITATION_TO_TENDER and procedure in TWO_STAGE_PROCEDURES:
+        return after(PARTICIPATION_DEADLINE, norms.selection_days)
+    if key == INITIAL_TENDER_DEADLINE:
+        return after(INVITATION_TO_TENDER, (limits.tender_days or 0) + buffer)
+    if key == TENDER_DEADLINE:
+        if procedure == OPEN:
+            return after(NOTICE_PUBLICATION, (limits.tender_days or 0) + buffer)
+        if procedure == RESTRICTED:
+            return after(INVITATION_TO_TENDER, (limits.tender_days or 0) + buffer)
+        if procedure == COMPETITIVE_NEGOTIATION:
+            return after(INITIAL_TENDER_DEADLINE, norms.negotiation_days)
+        if procedure in (COMPETITIVE_DIALOGUE, INNOVATION_PARTNERSHIP):
+            return after(INVITATION_TO_TENDER, norms.dialogue_days)
+        if procedure == NATIONAL:
+            return after(NOTICE_PUBLICATION, norms.national_tender_days)
+        return after(INVITATION_TO_TENDER, norms.invited_tender_days)
+    if key == AWARD_DECISION:
+        return after(TENDER_DEADLINE, norms.evaluation_days)
+    if key == STANDSTILL_END and AWARD_DECISION in d:
+        return standstill_end(d[AWARD_DECISION], norms.standstill_days), AWARD_DECISION
+    if key == CONTRACT_SIGNATURE:
+        if STANDSTILL_END in d:
+            return after(STANDSTILL_END, norms.signature_days_after_standstill)
+        return after(AWARD_DECISION, norms.signature_days_without_standstill)
+    if key == CONTRACT_START:
+        return after(CONTRACT_SIGNATURE, norms.transition_days, working=False)
+    return None
+
+
+def _reflow(
+    procedure: str,
+    base: dict[str, Step],
+    fixed: dict[str, date],
+    limits: TimeLimits,
+    norms: PlanningNorms,
+) -> dict[str, Step]:
+    """Walk forwards: a fixed date stays; any other step keeps its planned date unless a moved
+    predecessor pushes it later. The standstill end is always the one the award decision gives."""
+    final: dict[str, date] = {}
+    out: dict[str, Step] = {}
+    for key in STEP_ORDER:
+        if key not in base:
+            continue
+        step = base[key]
+        params = dict(step.params)
+        if key in fixed:
+            day = fixed[key]
+            if day != step.date:
+                # The rule's text explains the planned date, not this one.
+                params.pop("raw", None)
+                params["fixed_from"] = step.date
+        else:
+            day = step.date
+            need = _forward_earliest(procedure, key, final, limits, norms)
+            if need is not None:
+                earliest, event = need
+                if key == STANDSTILL_END or earliest > day:
+                    if earliest != day:
+                        params["pushed_from"] = step.date
+                        params["after"] = event
+                        params["after_date"] = final[event]
+                    day = earliest
+        final[key] = day
+        out[key] = replace(step, date=day, params=tuple(params.items()))
+    # Texts that name another step's date name the final one.
+    if AWARD_DECISION in out and out[AWARD_DECISION].code == "award_with_standstill":
+        award = out[AWARD_DECISION]
+        params = dict(award.params)
+        params["signature"] = final[CONTRACT_SIGNATURE]
+        out[AWARD_DECISION] = replace(award, params=tuple(params.items()))
+    return out
+
+
+def plan(
+    procedure: str,
+    category: str,
+    estimated_value: Decimal | int | str,
+    required_start: date,
+    electronic_submission: bool = True,
+    prior_information_notice: bool = False,
+    thresholds: Sequence[ThresholdPeriod] = DEFAULT_THRESHOLDS,
+    eur_rate: Decimal = DEFAULT_EUR_RATE,
+    lead_months: int | None = None,
+    *,
+    moves: dict[str, date] | None = None,
+    actual: dict[str, date] | None = None,
+    norms: PlanningNorms | None = None,
+    today: date | None = None,
+) -> Schedule:
+    """The schedule of a tender as it stands: planned backwards, then the user's moves and the
+    actual dates flow forwards into every later step.
+
+    ``actual`` dates (notice sent, tender deadline, award decision, signature) are facts: they
+    are kept even when they break a minimum (``check_actual_dates`` warns about that), and the
+    actual notice date decides the threshold period. ``moves`` are the user's planned dates: a
+    move is kept while it is lawful given the steps before it; one that breaks a legal minimum
+    or comes before its predecessor is left out and listed in ``dropped_moves``. Moves and actual
+    dates of steps the procedure does not have are ignored. The contract start is pushed later
+    when the steps before it are, with a warning.
+    """
+    norms = norms or default_norms(procedure)
+    actual = dict(actual or {})
+    call_date = actual.get(NOTICE_PUBLICATION)
+    base = schedule(
+        procedure,
+        category,
+        estimated_value,
+        required_start,
+        electronic_submission,
+        prior_information_notice,
+        thresholds,
+        eur_rate,
+        lead_months,
+        norms=norms,
+        today=today if call_date is None else None,
+        call_date=call_date,
+    )
+    limits = minimum_time_limits(procedure, electronic_submission, prior_information_notice)
+    steps = {step.key: step for step in base.steps}
+    actual = {k: v for k, v in actual.items() if k in steps}
+    kept = {k: v for k, v in (moves or {}).items() if k in steps and k not in actual}
+    dropped: list[tuple[str, date, date | None]] = []
+    while True:
+        flowed = _reflow(procedure, steps, {**kept, **actual}, limits, norms)
+        verified, violations = _verify(flowed, limits, norms, procedure)
+        bad = _first_unlawful_move(verified, kept)
+        if bad is None:
+            break
+        dropped.append((bad, kept.pop(bad), verified[bad].legal_earliest))
+    warnings = list(base.warnings)
+    codes = list(base.warning_codes)
+    start = verified[CONTRACT_START].date
+    if start > required_start:
+        codes.append(
+            ("contract_start_later", (("start", start), ("required_start", required_start)))
+        )
+        warnings.append(
+            f"The contract can start on {start.isoformat()} at the earliest, after the required "
+            f"start {required_start.isoformat()}, because earlier steps moved."
+        )
+    for key, day, earliest in dropped:
+        codes.append(("move_dropped", (("step", key), ("date", day), ("earliest", earliest))))
+        warnings.append(
+            f"The move of {key} to {day.isoformat()} was left out: it is earlier than the law "
+            f"allows ({earliest.isoformat() if earliest else 'after the step before it'})."
+        )
+    ordered = tuple(_with_note(verified[key]) for key in STEP_ORDER if key in verified)
+    return replace(
+        base,
+        steps=ordered,
+        violations=tuple(violations),
+        warnings=tuple(warnings),
+        warning_codes=tuple(codes),
+        dropped_moves=tuple(dropped),
+    )
+
+
+def _first_unlawful_move(verified: dict[str, Step], kept: dict[str, date]) -> str | None:
+    outward = [k for k in STEP_ORDER if k in verified and k != PREPARATION_START]
+    previous: date | None = None
+    for key in outward:
+        step = verified[key]
+        if key in kept and (
+            (step.legal_earliest is not None and step.date < step.legal_earliest)
+            or (previous is not None and step.date < previous)
+        ):
+            return key
+        previous = step.date
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Actual dates against the legal minimums
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateWarning:
+    """An actual date that breaks a legal minimum (or the order of a procedure), or a note.
+
+    ``step`` is the date checked, ``event``/``event_date`` what its time limit runs from (the day
+    after it), ``days`` the minimum in calendar days, ``minimum`` the earliest lawful date after
+    moving a last day on a non-working day to the next working day. ``rule`` is the rule code
+    whose legal basis ``legal_basis`` gives. ``code``: ``below_minimum``, ``before_event``,
+    ``standstill_not_over`` or ``closed_day_note`` (then only a note, not a breach).
+    """
+
+    code: str
+    step: str
+    actual: date
+    rule: str = ""
+    minimum: date | None = None
+    event: str = ""
+    event_date: date | None = None
+    days: int | None = None
+    note: str = ""
+
+    @property
+    def is_note(self) -> bool:
+        return self.code == "closed_day_note"
+
+    @property
+    def message(self) -> str:
+        if self.is_note:
+            return (
+                f"{self.step} on {self.actual.isoformat()} ({self.note}) is a working day in law."
+            )
+        if self.code == "standstill_not_over":
+            return (
+                f"{self.step} on {self.actual.isoformat()} is within the standstill period after "
+                f"the award decision of {self.event_date}: sign from {self.minimum} at the earliest."
+            )
+        if self.code == "before_event":
+            return f"{self.step} on {self.actual.isoformat()} comes before {self.event} ({self.event_date})."
+        return (
+            f"{self.step} on {self.actual.isoformat()} is earlier than the legal minimum of "
+            f"{self.days} days after {self.event} ({self.event_date}): {self.minimum} at the "
+            f"earliest ({self.rule})."
+        )
+
+
+def check_actual_dates(
+    procedure: str,
+    actual: dict[str, date],
+    electronic_submission: bool = True,
+    prior_information_notice: bool = False,
+    *,
+    agreed_tender_days: int | None = None,
+    standstill_days: int = 10,
+) -> list[DateWarning]:
+    """Check the dates that really happened against the legal minimums, from the events that
+    start them (each counted from the day after; a last day on a Saturday, Sunday or public
+    holiday runs to the next working day).
+
+    ``actual`` maps step keys to dates; typically the notice, the tender deadline, the award
+    decision and the signature. In a two-stage procedure without a known invitation date the
+    tender deadline is checked against the shortest lawful chain from the notice: the 30 days
+    for requests to participate, then the tender time limit from an invitation sent on the last
+    of them. Dates on 5 June, 24 or 31 December get a note, not a warning.
+    """
+    _check_procedure(procedure)
+    limits = minimum_time_limits(
+        procedure, electronic_submission, prior_information_notice, agreed_tender_days
+    )
+    found: list[DateWarning] = []
+
+    def minimum(step: str, event: str, days: int, rule: str, start: date | None = None) -> None:
+        start = start or actual.get(event)
+        if step not in actual or start is None:
+            return
+        earliest = next_working_day(start + timedelta(days=days))
+        if actual[step] < earliest:
+            found.append(
+                DateWarning(
+                    "below_minimum",
+                    step,
+                    actual[step],
+                    rule,
+                    earliest,
+                    event,
+                    actual.get(event, start),
+                    days,
+                )
+            )
+
+    notice = actual.get(NOTICE_PUBLICATION)
+    if procedure == OPEN and limits.tender_days:
+        minimum(TENDER_DEADLINE, NOTICE_PUBLICATION, limits.tender_days, limits.tender_rule)
+    if procedure in TWO_STAGE_PROCEDURES and limits.participation_days:
+        minimum(
+            PARTICIPATION_DEADLINE,
+            NOTICE_PUBLICATION,
+            limits.participation_days,
+            "law_participation_time_limit",
+        )
+        minimum(
+            INVITATION_TO_TENDER,
+            NOTICE_PUBLICATION,
+            limits.participation_days,
+            "law_participation_time_limit",
+        )
+    if procedure in (RESTRICTED, COMPETITIVE_NEGOTIATION) and limits.tender_days:
+        first = INITIAL_TENDER_DEADLINE if INITIAL_TENDER_DEADLINE in actual else TENDER_DEADLINE
+        if INVITATION_TO_TENDER in actual:
+            minimum(first, INVITATION_TO_TENDER, limits.tender_days, limits.tender_rule)
+        elif notice is not None and first in actual:
+            invited = next_working_day(notice + timedelta(days=limits.participation_days or 30))
+            earliest = next_working_day(invited + timedelta(days=limits.tender_days))
+            if actual[first] < earliest:
+                found.append(
+                    DateWarning(
+                        "below_minimum",
+                        first,
+                        actual[first],
+                        limits.tender_rule,
+                        earliest,
+                        NOTICE_PUBLICATION,
+                        notice,
+                        (limits.participation_days or 30) + limits.tender_days,
+                    )
+                )
+    if procedure in (COMPETITIVE_DIALOGUE, INNOVATION_PARTNERSHIP):
+        minimum(TENDER_DEADLINE, NOTICE_PUBLICATION, 30, "law_participation_time_limit")
+    award, deadline = actual.get(AWARD_DECISION), actual.get(TENDER_DEADLINE)
+    if award and deadline and award < deadline:
+        found.append(
+            DateWarning(
+                "before_event", AWARD_DECISION, award, "", deadline, TENDER_DEADLINE, deadline
+            )
+        )
+    signed = actual.get(CONTRACT_SIGNATURE)
+    if award and signed and standstill_applies(procedure):
+        earliest = standstill_end(award, standstill_days) + timedelta(days=1)
+        if signed < earliest:
+            found.append(
+                DateWarning(
+                    "standstill_not_over",
+                    CONTRACT_SIGNATURE,
+                    signed,
+                    "law_standstill",
+                    earliest,
+                    AWARD_DECISION,
+                    award,
+                    standstill_days,
+                )
+            )
+    for key in (PARTICIPATION_DEADLINE, INITIAL_TENDER_DEADLINE, TENDER_DEADLINE):
+        if key in actual and working_day_note(actual[key]):
+            found.append(
+                DateWarning("closed_day_note", key, actual[key], note=working_day_note(actual[key]))
+            )
+    return found
 
 
 def retender_lead_months(procedure: str, overrides: dict[str, int] | None = None) -> int:
@@ -1250,7 +1759,8 @@ def framework_term_check(
     """Whether a framework agreement, including all extension options, stays within 4 years.
 
     A term of four years from 1 January 2026 ends on 31 December 2029, so the last allowed end is
-    the day before the fourth anniversary. A longer term needs a justified exception (§ 93).
+    the day before the fourth anniversary. A longer term needs a justified exception
+    (udbudsloven § 95, stk. 2).
     """
     if latest_end < start:
         raise ValueError("The framework cannot end before it starts")
@@ -1265,6 +1775,6 @@ def framework_term_check(
         reason = (
             f"The framework runs to {latest_end.isoformat()} including options, beyond the "
             f"{max_years}-year maximum ({latest_allowed.isoformat()}); this needs a justified "
-            "exception (udbudsloven § 93)."
+            "exception (udbudsloven § 95, stk. 2; directive art. 33(1))."
         )
     return FrameworkTermCheck(ok, latest_allowed, reason)

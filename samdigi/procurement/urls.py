@@ -2,7 +2,15 @@ from django.urls import path
 
 from samdigi.core.views import ObjectDeleteView, model_urls, section
 from samdigi.procurement import public, views
-from samdigi.procurement.models import Tender, TenderParticipant, Threshold
+from samdigi.procurement.models import (
+    AwardDecision,
+    Bid,
+    Complaint,
+    ParticipationRequest,
+    Tender,
+    TenderParticipant,
+    Threshold,
+)
 
 app_name = "procurement"
 
@@ -11,6 +19,29 @@ urlpatterns = [
     section(
         "tender-participants/",
         model_urls(TenderParticipant, None, None, views.TenderParticipantEditView),
+    ),
+    section(
+        "tender-requests/",
+        model_urls(
+            ParticipationRequest,
+            None,
+            None,
+            views.ParticipationRequestEditView,
+            views.TenderChildDeleteView,
+        ),
+    ),
+    section(
+        "tender-bids/", model_urls(Bid, None, None, views.BidEditView, views.TenderChildDeleteView)
+    ),
+    section(
+        "tender-awards/",
+        model_urls(
+            AwardDecision, None, None, views.AwardDecisionEditView, views.AwardDecisionDeleteView
+        ),
+    ),
+    section(
+        "tender-complaints/",
+        model_urls(Complaint, None, None, views.ComplaintEditView, views.TenderChildDeleteView),
     ),
     path("public/tenders/", public.public_tender_list, name="public_tenders"),
     path("public/tenders/<int:pk>/", public.public_tender_detail, name="public_tender"),

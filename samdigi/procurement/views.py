@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 
 from samdigi.core.access import can_edit_somewhere, scope_for
 from samdigi.core.models import Attachment
-from samdigi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
+from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.landscape.forms import AttachmentForm
+from samdigi.landscape.models import Contract
 from samdigi.organizations.models import Association, Municipality
-from samdigi.procurement import filters, forms, services, tables
+from samdigi.procurement import filters, forms, rule_texts, services, tables
 from samdigi.procurement.models import (
+    AwardDecision,
+    Complaint,
     Tender,
     TenderParticipant,
     can_edit_thresholds,
@@ -75,9 +78,14 @@ class TenderDetailView(ObjectDetailView):
 
     @property
     def tabs(self):
-        return (("documents", _("Documents"), "procurement/tender_documents.html"),)
+        return (
+            ("outcome", _("Outcome"), "procurement/tender_outcome.html"),
+            ("documents", _("Documents"), "procurement/tender_documents.html"),
+        )
 
     def get_extra_context(self, obj, tab):
+        if tab == "outcome":
+            return outcome_context(obj)
         if tab == "documents":
             return {
                 "attachments": Attachment.for_object(obj).select_related("uploaded_by"),
@@ -86,12 +94,26 @@ class TenderDetailView(ObjectDetailView):
         participants = obj.participants.select_related(
             "municipality", "replaced_contract", "resulting_contract"
         )
+        # Related rows are read back through the access layer: a linked contract or system the
+        # user may not see is not shown (not even its name).
+        user = self.request.user
+        linked = [
+            pk
+            for p in participants
+            for pk in (p.replaced_contract_id, p.resulting_contract_id)
+            if pk is not None
+        ]
+        steps = list(obj.steps.all())
         return {
-            "steps": obj.steps.all(),
+            "steps": steps,
+            **timeline_context(obj, steps),
             "participants": participants,
-            "contracts": obj.contracts.select_related("owner", "vendor"),
-            "systems": obj.systems.all(),
-            "kle_areas": obj.kle.all(),
+            "seen_contracts": set(
+                Contract.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True)
+            ),
+            "contracts": obj.contracts.visible_to(user).select_related("owner", "vendor"),
+            "systems": obj.systems.visible_to(user),
+            "kle_areas": obj.kle.visible_to(user),
             "can_award": not participants.filter(resulting_contract__isnull=False).exists()
             and obj.status != Tender.Status.CANCELLED,
             "ocds_url": reverse("tender-ocds", args=[obj.pk]),
@@ -102,6 +124,18 @@ class TenderDetailView(ObjectDetailView):
                 .values_list("pk", flat=True)
             ),
         }
+
+
+def timeline_context(tender, steps):
+    """The schedule rows with their rule texts, warnings and notes, and the threshold assessment,
+    in the user's language (replanning.py)."""
+    from samdigi.procurement import replanning
+
+    return {
+        "timeline_rows": replanning.timeline_rows(tender, steps),
+        "assessment": replanning.current_assessment(tender) if steps else [],
+        "date_warnings": replanning.warnings_data(tender),
+    }
 
 
 class TenderEditView(ObjectEditView):
@@ -147,7 +181,7 @@ def tender_schedule(request, pk):
         messages.success(
             request, _("The timeline was scheduled backwards from the contract start.")
         )
-        for warning in result.warnings:
+        for warning in rule_texts.schedule_warnings(result):
             messages.warning(request, warning)
     return HttpResponseRedirect(tender.get_absolute_url())
 
@@ -180,19 +214,33 @@ def tender_step_move(request, pk, key):
 
 @login_required
 def tender_award(request, pk):
-    """Record the outcome and create every participant's resulting contract in one action."""
+    """Record the outcome and create every participant's resulting contract in one action, each
+    with its own start date (roll-out in waves). All or nothing: a participant whose landscape
+    the user may not write into refuses the whole award (403, nothing created)."""
     tender = _editable_tender(request, pk)
     if tender.participants.filter(resulting_contract__isnull=False).exists():
         messages.info(request, _("The resulting contracts have already been created."))
         return HttpResponseRedirect(tender.get_absolute_url())
+    decision = services.active_award(tender)
     initial = {
-        "vendor": tender.winning_vendor_id,
-        "awarded_value": tender.awarded_value or tender.estimated_value,
+        "vendor": decision.vendor_id if decision else tender.winning_vendor_id,
+        "awarded_value": (decision.value if decision else None)
+        or tender.awarded_value
+        or tender.estimated_value,
+        "criteria": decision.criteria if decision else None,
+        "decided_on": decision.decided_on if decision else tender.award_decision_on,
+        "product": decision.product_id if decision else None,
         "signed_on": tender.contract_signed_on or timezone.localdate(),
-        "contract_start": tender.required_start,
+        "contract_start": services.contract_start_default(tender),
     }
-    form = forms.AwardForm(request.POST or None, initial=initial)
+    participants = list(tender.participants.select_related("municipality"))
+    form = forms.AwardForm(
+        request.POST or None,
+        initial={k: v for k, v in initial.items() if v is not None},
+        participants=participants,
+    )
     form.fields["vendor"].queryset = form.fields["vendor"].queryset.visible_to(request.user)
+    form.fields["product"].queryset = form.fields["product"].queryset.visible_to(request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -208,6 +256,19 @@ def tender_award(request, pk):
                     data["option_count"] or 0,
                     data["option_months"] or 0,
                     request.user,
+                    starts=form.starts(),
+                    criteria=data["criteria"],
+                    decided_on=data["decided_on"],
+                    product=data["product"],
+                    new_product=data["new_product"],
+                )
+            except services.AwardNotAllowed as error:
+                form.add_error(None, error.message)
+                return render(
+                    request,
+                    "procurement/award.html",
+                    {"tender": tender, "form": form},
+                    status=403,
                 )
             except services.ProcurementError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -321,7 +382,11 @@ def opportunity_list(request):
             "window_months": services.OPPORTUNITY_WINDOW_MONTHS,
             "lead_months": services.OPPORTUNITY_LEAD_MONTHS,
             "max_prolongation": services.OPPORTUNITY_MAX_PROLONGATION,
-            "tenders": Tender.objects.in_bulk(set(result.covered.values())),
+            # Only tenders the user may see are named; another tenant's (e.g. an internal one)
+            # covers its contract anonymously.
+            "tenders": Tender.objects.visible_to(request.user).in_bulk(
+                set(result.covered.values())
+            ),
         },
     )
 
@@ -355,3 +420,69 @@ class TenderParticipantEditView(ObjectEditView):
 
     def success_url(self, instance):
         return instance.tender.get_absolute_url()
+
+
+# --- outcome: requests to participate, bids, award decisions, complaints -----------------------
+
+
+def outcome_context(tender) -> dict:
+    return {
+        "participation_requests": tender.participation_requests.select_related("vendor"),
+        "bids": tender.bids.select_related("vendor"),
+        "award_decisions": tender.award_decisions.select_related("vendor", "product"),
+        "complaints": tender.complaints.select_related("complainant", "award__vendor"),
+        "summary": services.outcome_summary(tender),
+    }
+
+
+def can_edit_a_tender(user) -> bool:
+    return Tender.objects.editable_by(user).exists()
+
+
+class TenderChildEditView(ObjectEditView):
+    """A row of a tender's outcome, added and changed by whoever changes the tender."""
+
+    creatable = classmethod(lambda cls, user: can_edit_a_tender(user))
+
+    def success_url(self, instance):
+        return reverse("procurement:tender_tab", args=[instance.tender_id, "outcome"])
+
+
+class TenderChildDeleteView(ObjectDeleteView):
+    def success_url(self, obj):
+        return reverse("procurement:tender_tab", args=[obj.tender_id, "outcome"])
+
+
+class ParticipationRequestEditView(TenderChildEditView):
+    form_class = forms.ParticipationRequestForm
+
+
+class BidEditView(TenderChildEditView):
+    form_class = forms.BidForm
+
+
+class AwardDecisionEditView(TenderChildEditView):
+    """Recording or changing a decision keeps the tender's winner and status in step."""
+
+    form_class = forms.AwardDecisionForm
+
+    def after_save(self, instance, created):
+        services.sync_award(instance.tender, self.request.user)
+
+
+class AwardDecisionDeleteView(TenderChildDeleteView):
+    def post(self, request, pk):
+        decision = AwardDecision.objects.visible_to(request.user).filter(pk=pk).first()
+        response = super().post(request, pk)
+        if decision is not None and response.status_code == 302:
+            services.sync_award(decision.tender, request.user)
+        return response
+
+
+class ComplaintEditView(TenderChildEditView):
+    """An upheld complaint's consequence is carried out on saving (services.apply_complaint)."""
+
+    form_class = forms.ComplaintForm
+
+    def after_save(self, instance, created):
+        services.apply_complaint(Complaint.objects.get(pk=instance.pk), self.request.user)

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from samdigi.core.rules.months import add_months
 from samdigi.landscape.deadlines import (
     DEFAULT_LEAD_MONTHS,
     FALLBACK_LEAD_MONTHS,
@@ -88,7 +88,9 @@ def test_current_and_latest_end_of_running_contract_are_none():
     [
         (D(2026, 12, 31), 2, 12, 0, D(2028, 12, 31)),
         (D(2026, 12, 31), 2, 12, 1, D(2028, 12, 31)),  # used options do not change it
-        (D(2027, 2, 28), 1, 12, 0, D(2028, 2, 28)),  # not 29 Feb: the clamp goes one way only
+        # 28 Feb 2027 is a month-end, so 12 months on is the month-end 29 Feb 2028 (end-of-month
+        # rule; the old clamping gave 28 Feb).
+        (D(2027, 2, 28), 1, 12, 0, D(2028, 2, 29)),
         (D(2027, 3, 31), 0, 0, 0, D(2027, 3, 31)),
         (D(2026, 8, 31), 4, 6, 0, D(2028, 8, 31)),
     ],
@@ -361,8 +363,10 @@ def test_effective_end_of_fixed_term_cut_short_by_notice():
                 terminated_on=D(2025, 12, 1),
             ),
             D(2026, 4, 1),
-            "expired",
-            ("started", "expired", "notice_given"),
+            # DOMAIN.md: "terminated" applies from the day after the end the notice produces,
+            # also when that end is the term's own end (it was "expired"/"notice_given" before).
+            "terminated",
+            ("started", "expired", "terminated"),
             id="notice-to-prevent-rollover-then-term-ends",
         ),
         pytest.param(
@@ -481,7 +485,7 @@ def test_every_rule_has_a_text_and_every_text_is_one_sentence():
         ("national", 6),
         ("framework_call_off", 3),
         ("direct_award", 3),
-        ("negotiated_without_publication", 12),
+        ("negotiated_without_publication", 3),  # DOMAIN.md insights: 3 months (was 12)
     ],
 )
 def test_default_lead_months(procedure, months):
@@ -597,7 +601,7 @@ def test_property_notice_deadline_le_current_end_le_latest_end(c):
 @given(contracts(), dates)
 def test_property_earliest_end_if_notice_on(c, day):
     end = earliest_end_if_notice_on(c, day)
-    target = day + relativedelta(months=c.notice_months)
+    target = add_months(day, c.notice_months)
     assert end >= target
     if c.irrevocable_until is not None:
         assert end >= c.irrevocable_until
@@ -623,8 +627,8 @@ def test_property_earlier_notice_never_ends_later(c, first, second):
 def test_property_retender_start_before_end(c, lead):
     start = retender_start(c, lead)
     assert start <= effective_end(c) <= current_end(c)
-    # relativedelta does not round-trip (30 April - 2 months + 2 months = 28 April), so bound the
-    # lead time in days instead: a month is 28 to 31 days, and clamping adds at most 3.
+    # Months do not round-trip off month-ends (30 March - 1 month + 1 month = 31 March), so bound
+    # the lead time in days instead: a month is 28 to 31 days, and clamping adds at most 3.
     lead_days = (effective_end(c) + dt.timedelta(days=1) - start).days
     assert 28 * lead <= lead_days <= 31 * lead + 3
 
@@ -692,8 +696,129 @@ def test_engine_modules_import_nothing_from_django():
     code = (
         "import sys\n"
         "import samdigi.landscape.cvr, samdigi.landscape.deadlines, samdigi.landscape.kle\n"
+        "import samdigi.core.rules.months, samdigi.procurement.opportunities\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'rest_framework'})\n"
         "assert not bad, bad\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, timeout=60)
+
+
+# --- the end-of-month rule (DOMAIN.md, issue 8) --------------------------------------------------
+
+
+def test_option_from_a_month_end_runs_to_the_month_end():
+    # The joint tender's case: 30.09.2028 + one 6-month option is 31.03.2029, not 30.03.
+    c = fixed(D(2028, 9, 30), option_count=2, option_months=6, options_used=1)
+    assert current_end(c) == D(2029, 3, 31)
+    assert latest_possible_end(c) == D(2029, 9, 30)
+
+
+@pytest.mark.parametrize(
+    ("end", "notice", "expected"),
+    [
+        (D(2027, 4, 30), 6, D(2026, 10, 31)),  # DOMAIN.md's example
+        (D(2027, 4, 30), 1, D(2027, 3, 31)),
+        (D(2027, 6, 30), 3, D(2027, 3, 31)),
+        (D(2027, 9, 30), 1, D(2027, 8, 31)),
+        (D(2027, 11, 30), 1, D(2027, 10, 31)),
+        (D(2027, 2, 28), 1, D(2027, 1, 31)),
+        (D(2028, 2, 29), 12, D(2027, 2, 28)),
+        (D(2027, 4, 29), 1, D(2027, 3, 29)),  # not a month-end: keeps its day
+    ],
+)
+def test_notice_deadline_before_a_short_month_end_is_not_a_day_early(end, notice, expected):
+    c = fixed(end, notice_months=notice, option_count=1, option_months=12)
+    assert notice_deadline(c) == expected
+    assert option_decision_date(c) == expected
+
+
+def test_earliest_end_from_notice_on_a_month_end():
+    c = ContractDates(valid_from=D(2020, 1, 1), notice_months=6)
+    assert earliest_end_if_notice_on(c, D(2026, 4, 30)) == D(2026, 10, 31)
+    assert earliest_end_if_notice_on(c, D(2026, 8, 31)) == D(2027, 2, 28)
+
+
+def test_retender_start_counts_back_from_the_day_after_the_end_by_the_rule():
+    # The day after 27.02.2027 is 28.02, a month-end: one month back is 31.01 (clamping: 28.01).
+    assert retender_start(fixed(D(2027, 2, 27)), 1) == D(2027, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("today", "status", "reasons"),
+    [
+        (D(2026, 6, 30), "active", ("started", "within_term", "notice_given")),
+        (D(2026, 7, 31), "active", ("started", "within_term", "notice_given")),  # the last day
+        (D(2026, 8, 1), "terminated", ("started", "within_term", "terminated")),  # day after
+    ],
+)
+def test_contract_under_notice_stays_active_until_the_end_the_notice_produces(
+    today, status, reasons
+):
+    c = fixed(
+        D(2028, 12, 31), notice_months=3, notice_to_end_of="month", terminated_on=D(2026, 4, 30)
+    )
+    assert effective_end(c) == D(2026, 7, 31)
+    result = validity(c, today)
+    assert (result.status, result.reasons) == (status, reasons)
+
+
+# --- lead time from the threshold assessment ---------------------------------------------------
+
+
+def test_required_procedure_follows_the_threshold():
+    from decimal import Decimal
+
+    from samdigi.landscape.deadlines import required_procedure
+
+    threshold = Decimal("1644638")
+    assert required_procedure(threshold, threshold) == "open"  # equal is EU (art. 4)
+    assert required_procedure(threshold - 1, threshold) == "national"
+    assert required_procedure(None, threshold) is None
+
+
+def test_estimated_value_is_the_whole_term_with_options():
+    from decimal import Decimal
+
+    from samdigi.landscape.deadlines import estimated_value
+
+    c = fixed(D(2027, 12, 31), valid_from=D(2024, 1, 1), option_count=2, option_months=12)
+    assert estimated_value(c, Decimal(100_000), Decimal(400_000)) == Decimal(600_000)
+    # Only an annual value: 4 years of term (2024-2027) plus 2 years of options.
+    assert estimated_value(c, Decimal(100_000), None) == Decimal(600_000)
+    assert estimated_value(c, None, None) is None
+
+
+def test_lead_time_is_for_the_procedure_the_threshold_requires_not_the_current_one():
+    from decimal import Decimal
+
+    from samdigi.landscape.deadlines import retender_lead_months
+
+    # Bought by direct award, but worth more than the threshold over its whole term: the
+    # re-tender is an EU procedure and needs 12 months.
+    c = fixed(D(2027, 12, 31), procurement_procedure="direct_award")
+    big = {"estimated": Decimal(2_000_000), "threshold": Decimal(1_644_638)}
+    small = {"estimated": Decimal(500_000), "threshold": Decimal(1_644_638)}
+    assert retender_lead_months(c, **big) == 12
+    assert retender_lead_months(c, **small) == 6  # national advertisement
+    assert retender_lead_months(c, {"open": 9}, **big) == 9  # the association's own norm
+    assert retender_lead_months(c, planned_procedure="competitive_dialogue", **small) == 18
+    assert retender_lead_months(c) == 3  # no value known: the current procedure as a proxy
+
+
+@pytest.mark.parametrize(
+    ("annual", "total", "expected"),
+    [
+        ("100000", "400000", 400_000),  # a model about to be saved may still hold strings
+        (None, "lots", None),
+        ("NaN", None, None),
+        (None, "", None),
+    ],
+)
+def test_estimated_value_tolerates_unvalidated_input(annual, total, expected):
+    from decimal import Decimal
+
+    from samdigi.landscape.deadlines import estimated_value
+
+    result = estimated_value(fixed(D(2027, 12, 31)), annual, total)
+    assert result == (None if expected is None else Decimal(expected))

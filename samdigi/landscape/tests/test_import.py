@@ -47,7 +47,8 @@ def test_it_overview_headers_are_understood_and_preview_changes_nothing(world):
     assert result.committed
     contract = Contract.objects.get()
     assert contract.annual_value == Decimal("1234567.89") and contract.notice_months == 6
-    assert contract.notice_deadline == datetime.date(2027, 12, 30)  # 30 June 2028 − 6 months
+    # 30 June 2028 − 6 months by the end-of-month rule (clamping gave 30.12.2027)
+    assert contract.notice_deadline == datetime.date(2027, 12, 31)
     assert [s.name for s in contract.systems.all()] == ["Journalis"]
 
 

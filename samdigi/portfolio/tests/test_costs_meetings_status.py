@@ -100,6 +100,7 @@ def test_meeting_agenda_and_minutes_export_to_docx(world):
         project=project,
         to_phase=Phase.objects.get(project_model=project.project_model, code="analysis"),
         justification="Behovet er afklaret",
+        requested_on=datetime.date(2026, 2, 15),  # a meeting picks up what was asked before it
     )
     meeting = SteeringMeeting.objects.create(
         owner=world.association,

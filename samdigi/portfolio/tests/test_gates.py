@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from samdigi.core.models import Attachment
 from samdigi.core.testing import client_for
@@ -67,7 +68,8 @@ def test_an_approved_decision_moves_the_phase_and_sets_the_baseline(world, proje
     url = reverse("portfolio:gate_decide", args=[gate.pk])
     data = {
         "outcome": "approved_with_conditions",
-        "decided_on": "2026-03-01",
+        # On or after the day it was requested (today).
+        "decided_on": timezone.localdate().isoformat(),
         "conditions": "Afrapportering hvert kvartal",
         "baseline_budget": "2500000.00",
         "baseline_end": "2027-06-30",
@@ -84,7 +86,7 @@ def test_an_approved_decision_moves_the_phase_and_sets_the_baseline(world, proje
     assert project.baseline_end == datetime.date(2027, 6, 30)
     gate.refresh_from_db()
     assert gate.status == GateRequest.Status.DECIDED
-    decision = gate.decision
+    decision = gate.decisions.get()
     assert Attachment.for_object(decision).count() == 1
     history = client_for(world, "peer").get(
         reverse("portfolio:project_tab", args=[project.pk, "phases"])

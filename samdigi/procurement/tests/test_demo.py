@@ -23,6 +23,9 @@ def test_demo_seeds_tenders_and_leaves_opportunities_to_discover(tmp_path):
     awarded = Tender.objects.get(reference="DEMO-T4")
     assert awarded.participants.count() == 3
     assert all(p.resulting_contract_id for p in awarded.participants.all())
+    # The outcome is data: the tenders received and one award decision, shown on the outcome tab.
+    assert awarded.bids.count() == 3
+    assert list(awarded.award_decisions.values_list("status", flat=True)) == ["active"]
     association = Association.objects.get(short_name="DFS")
     secretariat = get_user_model().objects.get(username="sekretariat")
     result = services.find_for_association(

@@ -383,6 +383,7 @@ def contracts_strategy(draw):
                 annual_value=annual,
                 estimated_value=estimated,
                 category=draw(st.sampled_from(["services", "supplies", "works"])),
+                option_decision=draw(st.none() | st.dates(date(2024, 6, 1), date(2028, 12, 31))),
             )
         )
     return result
@@ -419,6 +420,8 @@ def test_every_member_can_reach_the_common_target(contracts, window, lead, prolo
             seen.add(plan.contract_id)
             assert info.current_end <= group.target_date <= plan.latest_reachable_end
             assert plan.options_to_use <= info.options_remaining
+            if plan.options_to_use:  # never an option whose decision date has passed
+                assert info.option_decision is None or info.option_decision >= AS_OF
             if info.latest_possible_end is not None and plan.options_to_use:
                 assert add_months(info.current_end, plan.options_to_use * info.option_months) <= (
                     info.latest_possible_end
@@ -438,6 +441,13 @@ def test_every_member_can_reach_the_common_target(contracts, window, lead, prolo
             else:
                 assert group.kle_area in info.kle_areas
                 assert info.contract_type == group.contract_type
+        for gap in group.gaps:
+            info = by_id[gap.contract_id]
+            assert gap.contract_id not in {p.contract_id for p in group.members}
+            assert info.option_decision < AS_OF
+            assert info.current_end == gap.current_end < group.target_date == gap.gap_end
+            assert gap.gap_days == (group.joint_start - gap.gap_start).days > 0
+            assert report.decisions[gap.contract_id].reasons[0].code == op.OPTION_DECISION_PASSED
     for cid, decision in report.decisions.items():
         assert decision.included == (cid in seen)
         assert decision.reasons and decision.reason
@@ -523,3 +533,95 @@ def test_forty_thousand_contracts_give_a_decision_for_each_and_many_groups():
     assert len(report.groups) > 1000
     for group in report.groups[:50]:
         assert len(set(group.municipality_codes)) >= 2
+
+
+# --------------------------------------------------------------------------------------------
+# The end-of-month rule and options whose decision date has passed (issue 8)
+# --------------------------------------------------------------------------------------------
+
+
+def test_option_from_a_month_end_reaches_the_month_end_target():
+    # 30.09.2028 + one 6-month option is 31.03.2029: no overshoot, no second option.
+    a = contract("A", "101", date(2028, 9, 30), options=2, option_months=6)
+    b = contract("B", "147", date(2029, 3, 31))
+    report = find_opportunities([a, b], date(2027, 1, 1), window_months=60, max_prolongation=0)
+    plan = next(p for p in report.groups[0].members if p.contract_id == "A")
+    assert report.groups[0].target_date == date(2029, 3, 31)
+    assert (plan.options_to_use, plan.covered_until) == (1, date(2029, 3, 31))
+
+
+def test_section_180_prolongation_from_a_month_end_is_not_a_month_too_long():
+    # Clamping made 30.09.2028 + 6 = 30.03.2029, one day short, so 7 months were recommended
+    # (and their value counted against the § 180 limit).
+    a = contract("A", "101", date(2028, 9, 30), annual=D("60000"), estimated=D("2000000"))
+    b = contract("B", "147", date(2029, 3, 31))
+    report = find_opportunities([a, b], date(2027, 1, 1), window_months=60, max_prolongation=12)
+    plan = next(p for p in report.groups[0].members if p.contract_id == "A")
+    assert (plan.prolongation_months, plan.covered_until) == (6, date(2029, 3, 31))
+    assert plan.prolongation_value == D("30000.00")
+
+
+def lapsed_case(decision: date | None):
+    a = contract("A", "101", date(2027, 6, 30))
+    b = contract("B", "147", date(2027, 6, 30))
+    # C ends before the others; one option of 12 months would bridge it, if decided in time.
+    c = ContractInfo(
+        **{
+            **contract("C", "151", date(2026, 9, 30), options=1).__dict__,
+            "option_decision": decision,
+        }
+    )
+    return run([a, b, c])
+
+
+def test_an_option_whose_decision_date_has_passed_is_never_recommended():
+    decision = AS_OF - timedelta(days=305)  # the real association's case: 305 days late
+    report = lapsed_case(decision)
+    (group,) = report.groups
+    assert group.contract_ids == ("A", "B")
+    assert "C" not in group.contract_ids
+    (gap,) = group.gaps
+    assert (gap.contract_id, gap.municipality_code) == ("C", "151")
+    assert gap.option_decision == decision
+    assert (gap.gap_start, gap.gap_end, gap.joint_start) == (
+        date(2026, 10, 1),
+        date(2027, 6, 30),
+        date(2027, 7, 1),
+    )
+    assert gap.gap_days == 273
+    decision_c = report.decisions["C"]
+    assert not decision_c.included
+    assert [r.code for r in decision_c.reasons] == [op.OPTION_DECISION_PASSED]
+    assert decision_c.reasons[0].gap == gap
+    assert "gap of 273 day(s)" in decision_c.reason
+    assert group.combined_estimated_value == D("800000")  # C is not a member
+
+
+@pytest.mark.parametrize("decision", [None, AS_OF, AS_OF + timedelta(days=90)])
+def test_an_option_decided_in_time_is_still_offered(decision):
+    report = lapsed_case(decision)
+    (group,) = report.groups
+    assert group.contract_ids == ("A", "B", "C")
+    assert group.gaps == ()
+    plan = next(p for p in group.members if p.contract_id == "C")
+    assert plan.options_to_use == 1
+
+
+def test_a_lapsed_option_leaves_the_prolongation():
+    # The option is lost, but § 180 still bridges three months.
+    a = contract("A", "101", date(2027, 3, 31), options=1)
+    a = ContractInfo(**{**a.__dict__, "option_decision": AS_OF - timedelta(days=1)})
+    b = contract("B", "147", date(2027, 6, 30))
+    report = run([a, b], max_prolongation=12)
+    plan = next(p for p in report.groups[0].members if p.contract_id == "A")
+    assert (plan.options_to_use, plan.prolongation_months) == (0, 3)
+
+
+def test_a_lapsed_contract_without_a_group_to_join_says_why():
+    a = contract("A", "101", date(2026, 9, 30), options=1)
+    a = ContractInfo(**{**a.__dict__, "option_decision": AS_OF - timedelta(days=10)})
+    b = contract("B", "147", date(2027, 6, 30), system="other")
+    report = run([a, b])
+    assert report.groups == ()
+    assert report.decisions["A"].reasons[0].code == op.OPTION_DECISION_PASSED
+    assert "can no longer be used" in report.decisions["A"].reason

@@ -1,0 +1,1 @@
+"""Pure rules shared by several apps: plain values in and out, nothing from Django."""
