@@ -77,6 +77,9 @@ class ModelViewMixin(LoginRequiredMixin):
         }
 
 
+TABLE_PARTIAL_TEMPLATE = "core/object_list.html"
+
+
 class ObjectListView(ModelViewMixin, View):
     """Filtered, sorted, paginated list; `?export=csv|xlsx` exports the same rows and columns."""
 
@@ -133,7 +136,9 @@ class ObjectListView(ModelViewMixin, View):
         }
         template = self.template_name
         if request.htmx and request.htmx.target == "object-table":
-            template = f"{self.template_name}#table"
+            # The table partial is defined once, in the generic list template; pages that extend it
+            # (the portfolio, risks) do not carry the partial under their own name.
+            template = f"{TABLE_PARTIAL_TEMPLATE}#table"
         return render(request, template, context)
 
     def extra_context(self):
