@@ -32,7 +32,12 @@ run: setup
 serve-prod: $(STAMP)
 	BIND="$${BIND:-$(HOST):$(PORT)}" scripts/serve_production.sh
 
-test: $(STAMP)
+# axe-core for the accessibility test (tests only; the site never serves it).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(STAMP) node_modules/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(MAKE) lint
@@ -42,15 +47,16 @@ test: $(STAMP)
 	$(MAKE) fuzz
 	$(MAKE) fuzz-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) node_modules/.installed
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) node_modules/.installed
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -59,7 +65,7 @@ format: $(STAMP)
 # Core and organisations share samdigi/locale; every domain app keeps its own catalogue.
 APP_CATALOGUES := landscape portfolio procurement
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=staticfiles --no-obsolete \
+	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules --no-obsolete \
 		$(foreach app,$(APP_CATALOGUES),--ignore=samdigi/$(app)/*)
 	for app in $(APP_CATALOGUES); do \
 		(cd samdigi/$$app && mkdir -p locale && ../../$(PY) ../../manage.py makemessages -l da -l en --no-obsolete); \
@@ -80,4 +86,4 @@ fuzz-postgres: $(STAMP)
 	$(PY) scripts/with_postgres.py -- $(PY) scripts/fuzz.py
 
 clean:
-	rm -rf $(VENV) staticfiles samdigi.sqlite3
+	rm -rf $(VENV) staticfiles samdigi.sqlite3 node_modules

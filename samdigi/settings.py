@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.env import env_bool, env_int, env_list, env_str
+from samdigi.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address in links that leave the page (calendar feeds, e-mails), e.g.
+# "https://samdigi.example.dk". Unset: the address the request came to; e-mails, which have no
+# request, then fall back to the development server's address.
+SITE_URL = env_str("SITE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "samdigi.core.middleware.CurrentUserMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: its styled 404 (also in debug mode) gets the CSP and frame headers added outside.
+    "samdigi.core.errors.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "samdigi.urls"
@@ -148,6 +153,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "samdigi" / "locale"]
+# English dates day-month ("30/11/2026"), not the American month-day.
+FORMAT_MODULE_PATH = ["samdigi.core.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -181,6 +188,18 @@ IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10000)
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # `manage.py cleanup_imports` removes staged files and records older than this.
 IMPORT_STAGE_HOURS = env_int("IMPORT_STAGE_HOURS", 24)
+
+# Attachments (documents on contracts, projects and tenders): the largest file accepted.
+MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+
+# Open data (procurement/ocds.py): the OCID prefix registered with the Open Contracting
+# Partnership ("ocds-" + 6 characters; the placeholder makes valid but unregistered OCIDs) and the
+# publisher named in every release package.
+OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-xxxxxx")
+OCDS_PUBLISHER_NAME = env_str("OCDS_PUBLISHER_NAME", "samdigi")
+# DKK per EUR for threshold periods with no official DKK figure; the default is the ERM II central
+# rate (procurement/timeline.py DEFAULT_EUR_RATE, which a test keeps equal to this).
+PROCUREMENT_EUR_RATE = env_decimal("PROCUREMENT_EUR_RATE", "7.46038")
 
 # Background tasks (Django's Tasks API, backported) in the database; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

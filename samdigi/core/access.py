@@ -12,11 +12,16 @@ user (generic views, API viewsets, form dropdowns) is narrowed through it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
 
 ASSOCIATION_ADMIN = "association_admin"
 STEERING_MEMBER = "steering_member"
@@ -43,6 +48,9 @@ class AccessScope:
     peer_municipality_ids: frozenset[int] = frozenset()
     # association id → its current member municipalities, for the associations the user reaches
     association_members: dict[int, frozenset[int]] = field(default_factory=dict)
+    # municipality id → (code, name) of the user's own municipalities: the menu links to their
+    # pages without a query of its own
+    own_municipalities: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def authenticated(self) -> bool:
@@ -97,7 +105,7 @@ class AccessScope:
     def role_in(self, org_id: int) -> str | None:
         return self.roles.get(org_id)
 
-    def creatable_owner_ids(self, model) -> frozenset[int] | None:
+    def creatable_owner_ids(self, model: type[Model]) -> frozenset[int] | None:
         """The organisations the user may create `model` records for (None: any, a superuser).
 
         Decided once here for the page, the API and the form's owner choices: the owner's admins
@@ -111,7 +119,7 @@ class AccessScope:
             return frozenset(policy(self))
         return self.editing_owner_ids
 
-    def may_create_for(self, model, owner_id) -> bool:
+    def may_create_for(self, model: type[Model], owner_id: int | None) -> bool:
         allowed = self.creatable_owner_ids(model)
         return allowed is None or owner_id in allowed
 
@@ -139,10 +147,10 @@ class AccessScope:
             q |= Q(**{name: self.user_id, f"{owner_field}__in": self.reachable_org_ids})
         return q
 
-    def filter_visible(self, queryset, model):
+    def filter_visible(self, queryset: QuerySet[Any], model: type[Model]) -> QuerySet[Any]:
         return queryset.filter(self.visible_q())
 
-    def filter_editable(self, queryset, model):
+    def filter_editable(self, queryset: QuerySet[Any], model: type[Model]) -> QuerySet[Any]:
         return queryset.filter(
             self.visible_q(), self.editable_q(assignee_fields=getattr(model, "assignee_fields", ()))
         )
@@ -159,7 +167,9 @@ def current_membership_q(prefix: str = "", on: datetime.date | None = None) -> Q
     )
 
 
-def membership_periods(municipality_id, association_ids) -> list[tuple]:
+def membership_periods(
+    municipality_id: int, association_ids: Iterable[int]
+) -> list[tuple[datetime.date, datetime.date | None]]:
     """The (joined, left) periods of a municipality in any of the given associations."""
     AssociationMember = apps.get_model("organizations", "AssociationMember")
     return list(
@@ -170,7 +180,11 @@ def membership_periods(municipality_id, association_ids) -> list[tuple]:
 
 
 def may_link_member(
-    association_ids, municipality_id, *, already_linked=False, record_start=None
+    association_ids: Iterable[int],
+    municipality_id: int,
+    *,
+    already_linked: bool = False,
+    record_start: datetime.date | None = None,
 ) -> bool:
     """Whether a municipality may be linked to a record of (or shared within) these associations:
     the membership rule of core/rules/membership.py over the stored membership periods."""
@@ -184,7 +198,7 @@ def may_link_member(
     )
 
 
-def current_association_ids(municipality_id) -> set[int]:
+def current_association_ids(municipality_id: int) -> set[int]:
     """The associations the municipality is a current member of."""
     AssociationMember = apps.get_model("organizations", "AssociationMember")
     return set(
@@ -194,15 +208,21 @@ def current_association_ids(municipality_id) -> set[int]:
     )
 
 
-def build_scope(user) -> AccessScope:
+def build_scope(user: Any) -> AccessScope:
     if user is None or not user.is_authenticated:
         return _ANONYMOUS
     if not user.is_active:
         return _ANONYMOUS
     Membership = apps.get_model("organizations", "Membership")
     AssociationMember = apps.get_model("organizations", "AssociationMember")
-    roles = dict(Membership.objects.filter(user=user).values_list("organization_id", "role"))
+    rows = list(
+        Membership.objects.filter(user=user).values_list(
+            "organization_id", "role", "organization__municipality__code", "organization__name"
+        )
+    )
+    roles = {org: role for org, role, _code, _name in rows}
     own_munis = frozenset(org for org, role in roles.items() if role in MUNICIPALITY_ROLES)
+    own_municipalities = {org: (code, name) for org, _role, code, name in rows if org in own_munis}
     direct_assocs = {org for org, role in roles.items() if role in ASSOCIATION_ROLES}
     peers: set[int] = set()
     assocs: set[int] = set(direct_assocs)
@@ -229,10 +249,11 @@ def build_scope(user) -> AccessScope:
         association_ids=frozenset(assocs),
         peer_municipality_ids=frozenset(peers) - own_munis,
         association_members={a: frozenset(m) for a, m in members.items()},
+        own_municipalities=own_municipalities,
     )
 
 
-def scope_for(user) -> AccessScope:
+def scope_for(user: Any) -> AccessScope:
     """The user's scope, computed once and kept on the user object for the rest of the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return _ANONYMOUS
@@ -243,14 +264,15 @@ def scope_for(user) -> AccessScope:
     return cached
 
 
-def linkable(queryset, user):
+def linkable(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     """The rows of `queryset` that `user` may link a record to: what they may see (a queryset's
     own `linkable_by` narrows further), and for user accounts the people of the organisations the
     user reaches. Cross-organisation rules (membership) are the models' clean() on top of this."""
+    # The access methods of the project's own querysets (OwnedQuerySet and the like).
     if hasattr(queryset, "linkable_by"):
-        return queryset.linkable_by(user)
+        return cast("QuerySet[Any]", queryset.linkable_by(user))
     if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(user)
+        return cast("QuerySet[Any]", queryset.visible_to(user))
     from django.contrib.auth import get_user_model
 
     if queryset.model is get_user_model():
@@ -267,7 +289,7 @@ def linkable(queryset, user):
     return queryset
 
 
-def filter_choices(queryset, user):
+def filter_choices(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
     """The choices of a filter drop-down: what the user may link to, and of the organisations
     only those the user works with (their own, their associations and the members of those), so
     no list offers the names of another tenant."""
@@ -277,17 +299,17 @@ def filter_choices(queryset, user):
     if queryset.model._meta.label == "organizations.Organization":
         return queryset.filter(pk__in=scope.reachable_org_ids)
     if hasattr(queryset, "in_reach_of"):
-        return queryset.in_reach_of(user)
+        return cast("QuerySet[Any]", queryset.in_reach_of(user))
     return linkable(queryset, user)
 
 
-def can_edit_somewhere(user) -> bool:
+def can_edit_somewhere(user: Any) -> bool:
     """Whether the user may create records at all: an admin or editor of some organisation."""
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.editing_owner_ids)
 
 
-def forget_scope(user) -> None:
+def forget_scope(user: Any) -> None:
     """Drop the cached scope, e.g. after the user's memberships changed in this request."""
     if user is not None and hasattr(user, "_samdigi_scope"):
         del user._samdigi_scope

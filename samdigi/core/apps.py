@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from samdigi.core import history, lookups
+        from samdigi.core import history, lookups, navigation
 
         history.connect_signals()
         lookups.register()
+        # Each app's navigation.py registers its menu entries; core names no domain URL.
+        navigation.autodiscover()

@@ -4,6 +4,7 @@ browsers here). Under CI a missing Chromium fails the test instead of skipping i
 import os
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# axe-core comes from npm (package.json, `make` runs `npm ci`) and is injected by the tests only;
+# the site never serves it.
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def _fail_or_skip(message: str):
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def chromium_path() -> str | None:
     explicit = os.environ.get("CHROMIUM_PATH")
     if explicit and os.path.exists(explicit):
@@ -34,10 +47,7 @@ def chromium_path() -> str | None:
 def chromium_page(base_url: str):
     path = chromium_path()
     if not path:
-        message = "Chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)
-        pytest.skip(message)
+        _fail_or_skip("Chromium is not installed (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
     # body are still synchronous and safe here.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -68,3 +78,31 @@ def chromium_page(base_url: str):
                 os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
             else:
                 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def run_axe(page, impacts=AXE_FAILING_IMPACTS) -> list[str]:
+    """axe-core's violations of the given impacts on the current page, one readable line each.
+
+    The source is evaluated through the DevTools protocol rather than added as a script tag: the
+    page's CSP refuses inline scripts (rightly), and evaluation from the driver is not subject to
+    it, so the test neither weakens nor trips the CSP it checks elsewhere."""
+    if not AXE_PATH.exists():
+        _fail_or_skip(f"axe-core is not installed ({AXE_PATH}); run `npm ci`")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_PATH.read_text(encoding="utf-8") + "\n;undefined")
+    violations = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " | " + n.html.slice(0, 160)),
+            }));
+        }"""
+    )
+    return [
+        f"{page.url}: [{v['impact']}] {v['id']} ({v['help']}): " + " ; ".join(v["nodes"])
+        for v in violations
+        if v["impact"] in impacts
+    ]

@@ -17,11 +17,22 @@ def demo_seeder(func):
 
 
 def run_seeders(stdout) -> int:
+    names = []
     for config in apps.get_app_configs():
         if config.name.startswith("samdigi.") and config.name != "samdigi.organizations":
+            names.append(config.name)
             try:
                 import_module(f"{config.name}.demo")
             except ModuleNotFoundError as error:
                 if error.name != f"{config.name}.demo":
                     raise
-    return sum(seeder(stdout) for seeder in _SEEDERS)
+
+    def app_order(seeder) -> int:
+        # In app order, whoever imported a demo module first: tenders replace the landscape's
+        # contracts, so the landscape must exist before them.
+        module = seeder.__module__
+        return next(
+            (i for i, name in enumerate(names) if module.startswith(f"{name}.")), len(names)
+        )
+
+    return sum(seeder(stdout) for seeder in sorted(_SEEDERS, key=app_order))

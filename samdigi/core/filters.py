@@ -14,9 +14,11 @@ import django_filters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters.filters import QuerySetRequestMixin
+from django_filters.utils import label_for_filter
 
 from samdigi.core.access import filter_choices
 
@@ -29,6 +31,9 @@ def integer_range(model_field) -> tuple[int | None, int | None] | None:
     if not isinstance(model_field, models.IntegerField):  # AutoFields are IntegerFields too
         return None
     return connection.ops.integer_field_range(model_field.get_internal_type())
+
+
+_lazy_label = lazy(label_for_filter, str)
 
 
 def model_field_for(model, path: str):
@@ -101,6 +106,20 @@ def _narrowed_choices(queryset):
 
 class StrictFilterSet(django_filters.FilterSet):
     """FilterSet base: choices and numbers are checked against the database's integer range."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            # django-filter computes a label from the model field's verbose name on first access
+            # and keeps it as a plain string, in whatever language that first request (or the
+            # schema generator) had: every later reader would see that language. A lazy label is
+            # translated each time it is shown.
+            if filter_._label is None and filter_.field_name and cls._meta.model is not None:
+                filter_._label = _lazy_label(
+                    cls._meta.model, filter_.field_name, filter_.lookup_expr, filter_.exclude
+                )
+        return filters
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -168,3 +168,61 @@ def changes_since(instance, version: int):
         for record in ChangeRecord.objects.for_object(instance).order_by("timestamp", "id")
         if record.version is not None and record.version > int(version)
     ]
+
+
+# --- display --------------------------------------------------------------------------------------
+
+
+def _shown(field, value):
+    """A stored history value as the user knows it: the choice's label, not its code; dates,
+    numbers and yes/no in the active language."""
+    from django.db import models
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    from samdigi.core import formatting
+
+    if value is None or value == "":
+        return "" if value is None else value
+    if field is None:
+        # Hand-written records (a replanned step) keep dates as ISO strings.
+        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+        return formatting.display(day) if day else value
+    if field.choices and not field.is_relation:
+        labels = {str(code): label for code, label in field.flatchoices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    try:
+        if isinstance(field, models.BooleanField):
+            return formatting.display(bool(value))
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            return formatting.display(parse_datetime(value) or value)
+        if isinstance(field, models.DateField) and isinstance(value, str):
+            return formatting.display(parse_date(value) or value)
+        # Whole numbers stay as they are: many are years, and "2.026" is no year.
+        if isinstance(field, models.DecimalField):
+            return formatting.number(decimal.Decimal(str(value)))
+    except (ValueError, TypeError, decimal.InvalidOperation):
+        pass
+    return value
+
+
+def display_changes(model, changes: dict) -> list[tuple[str, object, object]]:
+    """(field's translated name, before, after) for each recorded change, in the active
+    language; a field that no longer exists keeps its stored name."""
+    fields = {}
+    if model is not None:
+        for field in model._meta.concrete_fields:
+            fields[field.attname] = field
+            fields.setdefault(field.name, field)
+    # Changes recorded by hand besides fields (a replanned step) are named by the model.
+    labels = model.history_labels() if hasattr(model, "history_labels") else {}
+    rows = []
+    for name, pair in (changes or {}).items():
+        if isinstance(pair, list | tuple):
+            before, after = (list(pair) + [None, None])[:2]
+        else:
+            before, after = None, pair
+        field = fields.get(name)
+        label = str(field.verbose_name) if field is not None else str(labels.get(name, name))
+        rows.append((label, _shown(field, before), _shown(field, after)))
+    return rows

@@ -22,6 +22,7 @@ import io
 import re
 import zipfile
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -30,34 +31,35 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string
 
-MAX_ROWS = 20000
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.forms import BaseForm
+
+    from samdigi.core.tables import Table
+
 TRUE_WORDS = {"1", "true", "yes", "ja", "x", "sand"}
 FALSE_WORDS = {"0", "false", "no", "nej", "", "falsk"}
 MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".xlam")
 
 
-def limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def max_rows() -> int:
-    return limit("IMPORT_MAX_ROWS", MAX_ROWS)
+    return settings.IMPORT_MAX_ROWS
 
 
 def max_bytes() -> int:
-    return limit("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.IMPORT_MAX_BYTES
 
 
 def max_uncompressed_bytes() -> int:
-    return limit("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+    return settings.IMPORT_MAX_UNCOMPRESSED_BYTES
 
 
 def max_columns() -> int:
-    return limit("IMPORT_MAX_COLUMNS", 200)
+    return settings.IMPORT_MAX_COLUMNS
 
 
 def max_cell_chars() -> int:
-    return limit("IMPORT_MAX_CELL_CHARS", 10000)
+    return settings.IMPORT_MAX_CELL_CHARS
 
 
 def megabytes(size: int) -> str:
@@ -88,6 +90,10 @@ class RowOutcome:
     action: str  # "create", "update", "unchanged", "skipped", "error"
     label: str
     changed_fields: list[str] = field(default_factory=list)
+    #: For a changed record: {"column", "old", "new"} per changed cell, as the user reads them
+    #: (the export's column header, values formatted as on the pages). Plain dicts so that the
+    #: staged record stores and reads them back unchanged.
+    changes: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -469,8 +475,11 @@ class Importer:
     """Declare `model`, `form_class`, `columns` ({field: extra header aliases}), `key_fields`,
     and override `find_existing` / `resolve_<field>` where cells name related records."""
 
-    model = None
-    form_class = None
+    model: type[Model] | None = None
+    form_class: type[BaseForm] | None = None
+    #: The list's table: its column labels are the headers the export writes, so the preview
+    #: names a changed cell the way the user's spreadsheet does.
+    table_class: type[Table] | None = None
     columns: dict[str, tuple[str, ...]] = {}
     required_columns: tuple[str, ...] = ()
     ignored_headers: tuple[str, ...] = ()
@@ -703,6 +712,7 @@ class Importer:
         if existing is not None and not changed:
             result.outcomes.append(RowOutcome(number, "unchanged", self.describe(existing)))
             return
+        changes = self.describe_changes(form, changed, header_of) if existing else []
         saved = form.save(commit=False)
         if existing is None:
             saved.created_by = self.user
@@ -713,8 +723,71 @@ class Importer:
         form.save_m2m()
         self.remember(saved)
         result.outcomes.append(
-            RowOutcome(number, "update" if existing else "create", self.describe(saved), changed)
+            RowOutcome(
+                number, "update" if existing else "create", self.describe(saved), changed, changes
+            )
         )
+
+    def column_labels(self) -> dict:
+        """Field name → the export's column header (from the list's table), read once per run."""
+        labels = self.__dict__.get("_column_labels")
+        if labels is None:
+            labels = {}
+            if self.table_class is not None and self.model is not None:
+                table = self.table_class(self.model._default_manager.none())
+                labels = {column.name: str(column.label) for column in table.export_columns()}
+            self._column_labels = labels
+        return labels
+
+    def describe_changes(self, form, names, header_of) -> list[dict]:
+        """Old → new for each changed cell of a bound, valid form on an existing record. The old
+        value is the form's initial (read from the record before validation wrote the row onto
+        it), the new one what the form cleaned."""
+        labels = self.column_labels()
+        changes = []
+        for name in names:
+            form_field = form.fields.get(name)
+            column = (
+                labels.get(name) or header_of.get(name) or str(getattr(form_field, "label", name))
+            )
+            changes.append(
+                {
+                    "column": column,
+                    "old": self.display_value(form_field, form.initial.get(name)),
+                    "new": self.display_value(form_field, form.cleaned_data.get(name)),
+                }
+            )
+        return changes
+
+    def display_value(self, form_field, value) -> str:
+        from django import forms
+
+        from samdigi.core.formatting import display
+
+        if value is None or value == "" or value == []:
+            return ""
+        if isinstance(form_field, forms.ModelMultipleChoiceField):
+            items = list(value)
+            pks = [item for item in items if not hasattr(item, "pk")]
+            if pks:
+                model = form_field.queryset.model
+                items = [i for i in items if hasattr(i, "pk")] + list(
+                    model._default_manager.filter(pk__in=pks)
+                )
+            return "; ".join(sorted(str(item) for item in items))
+        if isinstance(form_field, forms.ModelChoiceField):
+            if not hasattr(value, "pk"):
+                cache = self.__dict__.setdefault("_display_cache", {})
+                key = (form_field.queryset.model, value)
+                if key not in cache:
+                    cache[key] = form_field.queryset.model._default_manager.filter(pk=value).first()
+                value = cache[key]
+            return "" if value is None else str(value)
+        if isinstance(form_field, forms.BooleanField):
+            return display(bool(value))
+        if isinstance(form_field, forms.ChoiceField):
+            return str(dict(form_field.choices).get(value, value))
+        return display(value)
 
     def remember(self, instance):
         """A hook for importers that keep records looked up in `prepare`: a later row may name

@@ -47,13 +47,15 @@ class CurrentUserMiddleware:
 class DanishFirstMiddleware:
     """Danish unless the user chose otherwise: the browser's Accept-Language is ignored, so a
     municipal PC with an English Windows still gets the Danish interface; the language switch
-    (a cookie) decides."""
+    (a cookie) decides. API clients are programs that ask for a language on purpose, so under
+    /api/ Accept-Language is kept (Danish still when they ask for none)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path_info.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 

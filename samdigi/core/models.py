@@ -1,5 +1,7 @@
 """Base models every domain model builds on: timestamps, optimistic locking, ownership, history."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -7,6 +9,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import scope_for
+
+# Money fields, DecimalField(**MONEY): DKK excl. VAT, never float.
+MONEY: dict[str, Any] = {"max_digits": 15, "decimal_places": 2}
 
 
 class StaleVersionError(Exception):
@@ -52,7 +57,13 @@ class TrackedModel(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     # Fields that never appear in a change record: they change on every save.
-    history_excluded_fields = ("created_at", "updated_at", "created_by", "updated_by", "version")
+    history_excluded_fields: tuple[str, ...] = (
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+        "version",
+    )
 
     class Meta:
         abstract = True

@@ -9,6 +9,7 @@ import datetime
 import decimal
 import io
 import re
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -16,6 +17,9 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from samdigi.core.formatting import display
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 
 class Column:
@@ -80,7 +84,8 @@ class Table(metaclass=TableMeta):
     """Subclasses declare Columns and may name select_related / prefetch_related paths so a page
     of any length costs the same number of queries."""
 
-    model = None
+    model: "type[Model] | None" = None
+    base_columns: dict[str, Column]  # collected by TableMeta
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     default_order: str | None = None
@@ -94,10 +99,10 @@ class Table(metaclass=TableMeta):
         if order_by:
             descending = order_by.startswith("-")
             key = order_by.lstrip("-")
-            column = self.base_columns.get(key)
-            if column and column.order_by:
+            sorted_by = self.base_columns.get(key)
+            if sorted_by and sorted_by.order_by:
                 self.order_by = order_by
-                path = column.order_by
+                path = sorted_by.order_by
                 queryset = queryset.order_by(f"-{path}" if descending else path, "pk")
         elif self.default_order:
             queryset = queryset.order_by(self.default_order)

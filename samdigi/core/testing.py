@@ -1,7 +1,7 @@
 """Test machinery written once: the personas, and generic classes that check every view and API
 action of a model for each of them.
 
-Personas (ARCHITECTURE.md): anonymous; outsider (admin of a municipality in another association);
+Personas (docs/architecture.md): anonymous; outsider (admin of a municipality in another association);
 peer (admin of another municipality in the same association); own viewer, editor and admin (of the
 municipality that owns the record); association admin; steering committee member.
 """

@@ -17,7 +17,7 @@ OOXML_MAIN_PART = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+    return settings.MAX_ATTACHMENT_BYTES
 
 
 def check_upload(uploaded, allowed=("pdf", "xlsx", "docx")) -> str:
@@ -64,7 +64,7 @@ MACRO_EXTENSIONS = ("xlsm", "xltm", "xlsb", "xlam")
 
 
 def max_import_bytes() -> int:
-    return getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    return settings.IMPORT_MAX_BYTES
 
 
 def import_too_large_message(name, size) -> str:

@@ -4,6 +4,10 @@ Access is never decided here: querysets come from `visible_to(user)` (404 when a
 `editable_by(user)` (403 when visible but not editable).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -19,6 +23,12 @@ from django.views import View
 from samdigi.core.forms import ConfirmForm
 from samdigi.core.history import changes_since
 from samdigi.core.models import ChangeRecord, StaleVersionError, visible_prefetches
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+    from django.forms import BaseForm
+
+    from samdigi.core.tables import Table
 
 PER_PAGE_CHOICES = (25, 50, 100, 250)
 
@@ -36,8 +46,8 @@ def optional_reverse(name, *args):
 
 
 class ModelViewMixin(LoginRequiredMixin):
-    model = None
-    queryset = None
+    model: type[Model] | None = None
+    queryset: QuerySet[Any] | None = None
 
     def base_queryset(self):
         qs = self.queryset if self.queryset is not None else self.model._default_manager.all()
@@ -83,11 +93,11 @@ TABLE_PARTIAL_TEMPLATE = "core/object_list.html"
 class ObjectListView(ModelViewMixin, View):
     """Filtered, sorted, paginated list; `?export=csv|xlsx` exports the same rows and columns."""
 
-    table_class = None
-    filterset_class = None
+    table_class: type[Table] | None = None
+    filterset_class: type[Any] | None = None  # a django-filter FilterSet (untyped library)
     template_name = "core/object_list.html"
     paginate_by = 50
-    add_permission = None
+    add_permission: str | None = None
 
     def get(self, request, **kwargs):
         queryset = self.visible_queryset()
@@ -195,7 +205,7 @@ def field_labels(model) -> dict:
 class ObjectEditView(ModelViewMixin, View):
     """Create (no pk) or edit (pk) a record; a save based on a stale version is refused."""
 
-    form_class = None
+    form_class: type[BaseForm] | None = None
     template_name = "core/object_form.html"
 
     def get_object(self, pk):

@@ -2,17 +2,47 @@
 
 Other apps add events to the feeds (e.g. tender milestones) by registering a provider:
 `register_event_provider(func)` where func(user, municipality_code) returns CalendarEvent items.
+An event's url is a path on this site; the feed makes it absolute with `site_root(request)`, so the
+links point at the host the site is really reached under.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from samdigi.core.tables import csv_response, xlsx_response
+
+#: Where e-mails (which have no request) link to when SITE_URL is unset: the development server.
+DEVELOPMENT_SITE = "http://127.0.0.1:8000"
+
+
+def site_root(request=None) -> str:
+    """The scheme and host links point at, without a trailing slash: the SITE_URL setting when
+    it is set (a proxy may hide the public name from the request), else the host the request
+    came to, else the development server."""
+    configured = (settings.SITE_URL or "").strip().rstrip("/")
+    if configured:
+        return configured
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return DEVELOPMENT_SITE
+
+
+def absolute_url(path: str, request=None) -> str:
+    """`path` on this site as a full address (see site_root); full addresses pass unchanged."""
+    if "://" in path:
+        return path
+    return f"{site_root(request)}{path}"
+
+
+def webcal_url(url: str) -> str:
+    """The subscription address for calendar programs: the feed's address with webcal://."""
+    _scheme, sep, rest = url.partition("://")
+    return f"webcal://{rest}" if sep else url
 
 
 @dataclass(frozen=True)
@@ -40,7 +70,6 @@ def extra_events_for(user, municipality_code=None):
 
 
 def events_from_rows(rows):
-    site = settings.SITE_URL.rstrip("/")
     for row in rows:
         contract = row.contract
         summary = f"{row.kind_label}: {contract.name} ({contract.owner.name})"
@@ -48,18 +77,19 @@ def events_from_rows(rows):
             "name": contract.name,
             "vendor": contract.vendor.name,
             "kind": row.kind_label,
-            "date": row.date.isoformat(),
+            "date": formats.date_format(row.date, "SHORT_DATE_FORMAT"),
         }
         yield CalendarEvent(
             uid=row.uid,
             date=row.date,
             summary=summary,
             description=description,
-            url=f"{site}{contract.get_absolute_url()}",
+            url=contract.get_absolute_url(),
         )
 
 
-def ical_for(rows, name, extra_events=()) -> bytes:
+def ical_for(rows, name, extra_events=(), request=None) -> bytes:
+    """The feed; event links are made absolute against site_root(request)."""
     calendar = Calendar()
     calendar.add("prodid", "-//samdigi//deadlines//DA")
     calendar.add("version", "2.0")
@@ -80,7 +110,7 @@ def ical_for(rows, name, extra_events=()) -> bytes:
         if item.description:
             event.add("description", item.description)
         if item.url:
-            event.add("url", item.url)
+            event.add("url", absolute_url(item.url, request))
         calendar.add_component(event)
     return calendar.to_ical()
 

@@ -1,6 +1,6 @@
 """CVR numbers: the 8-digit identifier of a Danish company (vendors are matched on it).
 
-The rule (DOMAIN.md, "Vendors: CVR numbers"): 8 digits, the first not 0, and the digits weighted
+The rule (docs/domain.md, "Vendors: CVR numbers"): 8 digits, the first not 0, and the digits weighted
 2, 7, 6, 5, 4, 3, 2, 1 sum to a multiple of 11. Because 11 is prime and every weight is below it,
 the check catches every single mistyped digit and every swap of two neighbouring digits, which is
 why it is worth enforcing on input rather than trusting what people paste.

@@ -1,7 +1,7 @@
 """The contract deadline engine: which dates matter for a contract, and whether it is in force.
 
 Pure on purpose: plain dates and a frozen dataclass in, plain values out, nothing from Django. The
-rules are the ones in DOMAIN.md ("Contracts: the dates that matter"), and they are easy to get
+rules are the ones in docs/domain.md ("Contracts: the dates that matter"), and they are easy to get
 subtly wrong, so they live in one place that is tested on its own and that the models, views, the
 API and the calendar feed all call.
 
@@ -9,7 +9,7 @@ Conventions used throughout:
 
 * Every end date is **inclusive**: it is the last day the contract is in force. The next contract
   therefore starts the day after, which is why the re-tender start is counted back from end + 1 day.
-* Month arithmetic follows the end-of-month rule of DOMAIN.md (``samdigi.core.rules.months``): a
+* Month arithmetic follows the end-of-month rule of docs/domain.md (``samdigi.core.rules.months``): a
   month-end maps to the target month's end (30 September + 6 months = 31 March; 30 April − 6
   months = 31 October), any other day keeps its number, clamped to a short month. Several months
   are always added in one step (expiration + 24 months, never + 12 + 12) so that a day clamped to
@@ -22,12 +22,16 @@ Conventions used throughout:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from samdigi.core.rules.months import add_months, last_day_of_month
+
+if TYPE_CHECKING:
+    from samdigi.procurement.timeline import ThresholdPeriod
 
 __all__ = [
     "DEFAULT_LEAD_MONTHS",
@@ -75,13 +79,16 @@ class ContractDatesError(ValueError):
     """Raised for contract dates that no rule can make sense of.
 
     ``field`` names the offending ContractDates attribute so that a form can attach the message to
-    the right input instead of showing a generic error.
+    the right input instead of showing a generic error; ``code`` and ``params`` let the caller say
+    it in the user's language (landscape/explanations.py).
     """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, code: str = "", **params: object) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.code = code
+        self.params = params
 
 
 _DATE_FIELDS = ("concluded", "valid_from", "expiration", "irrevocable_until", "terminated_on")
@@ -124,7 +131,7 @@ class ContractDates:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ContractDatesError(name, f"{name} must be a whole number, not {value!r}.")
             if value < 0:
-                raise ContractDatesError(name, f"{name} cannot be negative.")
+                raise ContractDatesError(name, f"{name} cannot be negative.", "negative")
         try:
             notice_to = NoticeTo(self.notice_to_end_of)
         except ValueError:
@@ -139,15 +146,21 @@ class ContractDates:
             raise ContractDatesError(
                 "options_used",
                 f"{self.options_used} options used, but the contract has only {self.option_count}.",
+                "too_many_options_used",
+                used=self.options_used,
+                count=self.option_count,
             )
         if self.option_count and not self.option_months:
             raise ContractDatesError(
-                "option_months", "An extension option must last at least one month."
+                "option_months",
+                "An extension option must last at least one month.",
+                "option_without_months",
             )
         if self.options_used and self.expiration is None:
             raise ContractDatesError(
                 "options_used",
                 "A running contract (no expiration date) cannot have used extension options.",
+                "options_on_running_contract",
             )
         if (
             self.expiration is not None
@@ -155,7 +168,9 @@ class ContractDates:
             and self.expiration < self.valid_from
         ):
             raise ContractDatesError(
-                "expiration", "The expiration date is before the date the contract is valid from."
+                "expiration",
+                "The expiration date is before the date the contract is valid from.",
+                "expiration_before_start",
             )
 
     @property
@@ -268,14 +283,14 @@ def retender_start(c: ContractDates, lead_months: int) -> dt.date | None:
 # --- lead times ----------------------------------------------------------------------------------
 
 DEFAULT_LEAD_MONTHS: dict[str, int] = {
-    # The association's planning norm, not law (DOMAIN.md, "Procurement law"): needs analysis,
+    # The association's planning norm, not law (docs/domain.md, "Procurement law"): needs analysis,
     # market dialogue, specification, tender period, evaluation, standstill and transition.
     "open": 12,
     "restricted": 12,
     "competitive_negotiation": 18,
     "competitive_dialogue": 18,
     "innovation_partnership": 18,
-    # DOMAIN.md (insights): procedures the norm above does not name get 3 months.
+    # docs/domain.md (insights): procedures the norm above does not name get 3 months.
     "negotiated_without_publication": 3,
     "national": 6,
     "framework_call_off": 3,
@@ -308,7 +323,7 @@ def lead_months_for(
     return months
 
 
-# The procedures the threshold assessment requires for a re-tender (DOMAIN.md, "Procurement
+# The procedures the threshold assessment requires for a re-tender (docs/domain.md, "Procurement
 # law"): at or above the threshold the EU procedure (open is the default one), below it a national
 # advertisement. IT contracts are services.
 EU_DEFAULT_PROCEDURE = "open"
@@ -324,7 +339,9 @@ def required_procedure(estimated_value: Decimal | None, threshold: Decimal | Non
     return EU_DEFAULT_PROCEDURE if estimated_value >= threshold else BELOW_THRESHOLD_PROCEDURE
 
 
-def services_threshold(day: dt.date, periods, eur_rate: Decimal) -> Decimal:
+def services_threshold(
+    day: dt.date, periods: Sequence[ThresholdPeriod], eur_rate: Decimal
+) -> Decimal:
     """The EU threshold in DKK for services in force on ``day`` among ``periods`` (the pure
     ``procurement.timeline`` periods; the latest known one after the last period)."""
     # Imported here: the threshold rules live with procurement and only this needs them.
@@ -381,7 +398,7 @@ def retender_lead_months(
     estimated: Decimal | None = None,
     threshold: Decimal | None = None,
 ) -> int:
-    """The lead time of the contract's re-tender (DOMAIN.md, "Lead time").
+    """The lead time of the contract's re-tender (docs/domain.md, "Lead time").
 
     The procedure planned for the re-tender when one is; by default the one the threshold
     assessment requires for the estimated value (whole term with options); when that cannot be
@@ -493,7 +510,7 @@ def validity(c: ContractDates, today: dt.date) -> Validity:
       for a contract without an expiration date.
     * termination: a contract under notice stays active until the end that the notice given on
       terminated_on produces (``effective_end``): ``notice_given`` up to and including that day,
-      ``terminated`` from the day after (DOMAIN.md); ``not_terminated`` without notice.
+      ``terminated`` from the day after (docs/domain.md); ``not_terminated`` without notice.
     """
     start = c.valid_from or c.concluded
     if start is None:

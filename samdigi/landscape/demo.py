@@ -1,10 +1,18 @@
 """Demo IT landscape for the Sjælland demo association: vendors, a catalogue, usages and contracts
-whose re-tender windows overlap (so joint tenders can be found), plus one internal contract."""
+whose re-tender windows overlap (so joint tenders can be found), plus one internal contract.
+
+The contracts obey the domain's rules (checked by organizations/tests/test_demo_story.py): a term
+of whole months runs from the day after the end-of-month rule's "expiration − term" (a contract
+to 31 December 2027 over 48 months is valid from 1 January 2024), it is signed before it starts,
+and its procurement form is the one the threshold assessment requires for its estimated value
+(whole term with options) in the threshold period in force when it was signed."""
 
 import datetime
 from decimal import Decimal
 
 from samdigi.core.demo import demo_seeder
+from samdigi.core.rules.months import add_months
+from samdigi.landscape import deadlines
 from samdigi.landscape.cvr import cvr_check_digit
 from samdigi.landscape.models import (
     Contract,
@@ -13,6 +21,7 @@ from samdigi.landscape.models import (
     ReminderSubscription,
     SystemUsage,
     Vendor,
+    services_threshold,
 )
 from samdigi.organizations.models import Association, Municipality
 
@@ -60,7 +69,8 @@ CONTRACTS = [
     ("Køge", "Dagtilbudsportalen", datetime.date(2027, 6, 30), 1, 6, 0, 3, "210000.00"),
     ("Lejre", "Dagtilbudsportalen", datetime.date(2027, 8, 31), 1, 12, 0, 3, "95000.00"),
     ("Roskilde", "KommuneØkonomi", datetime.date(2029, 12, 31), 2, 24, 0, 12, "3100000.00"),
-    ("Køge", "LønPlus", datetime.date(2027, 1, 31), 1, 12, 0, 3, "640000.00"),
+    # The option is used: the re-tender (procurement demo DEMO-T1) starts the new contract after it.
+    ("Køge", "LønPlus", datetime.date(2027, 1, 31), 1, 12, 1, 3, "640000.00"),
 ]
 
 
@@ -117,6 +127,33 @@ FICTIONAL_VENDORS = [
 ]
 
 
+TERM_MONTHS = 48
+
+
+def term_dates(expiration: datetime.date, months: int = TERM_MONTHS):
+    """(concluded, valid from) of a contract of ``months`` whole months ending on ``expiration``:
+    valid from the day after expiration − term (end-of-month rule), signed a month earlier."""
+    valid_from = add_months(expiration, -months) + datetime.timedelta(days=1)
+    return valid_from - datetime.timedelta(days=30), valid_from
+
+
+def procurement_form(
+    expiration, concluded, valid_from, option_count, option_months, annual, total
+) -> str:
+    """The procedure the threshold assessment requires for the contract's estimated value (whole
+    term with all options), in the threshold period in force when it was signed."""
+    dates = deadlines.ContractDates(
+        concluded=concluded,
+        valid_from=valid_from,
+        expiration=expiration,
+        option_count=option_count,
+        option_months=option_months,
+    )
+    return deadlines.required_procedure(
+        deadlines.estimated_value(dates, annual, total), services_threshold(concluded)
+    )
+
+
 def spread_date(category_index: int, municipality_index: int) -> datetime.date:
     """End dates over the next five years, clustered per task area so that several members'
     contracts for the same kind of system end within a few months of each other."""
@@ -166,6 +203,8 @@ def seed_catalogue(association, vendors) -> int:
             annual = D(150_000 + (municipality.population // 10) * (1 + c_index % 4)).quantize(
                 D("1.00")
             )
+            concluded, valid_from = term_dates(expiration)
+            option_count = (m_index + c_index) % 3
             contract, new = Contract.objects.get_or_create(
                 owner=municipality,
                 contract_number=number,
@@ -173,11 +212,13 @@ def seed_catalogue(association, vendors) -> int:
                     "name": f"{system.name} – {municipality.name}",
                     "vendor": system.vendor,
                     "contract_type": "saas" if system.licence_model == "saas" else "licence",
-                    "procurement_form": "open" if annual * 4 > D("1700000") else "national",
-                    "concluded": datetime.date(expiration.year - 4, expiration.month, 1),
-                    "valid_from": datetime.date(expiration.year - 4, expiration.month, 1),
+                    "procurement_form": procurement_form(
+                        expiration, concluded, valid_from, option_count, 12, annual, annual * 4
+                    ),
+                    "concluded": concluded,
+                    "valid_from": valid_from,
                     "expiration": expiration,
-                    "option_count": (m_index + c_index) % 3,
+                    "option_count": option_count,
                     "option_months": 12,
                     "notice_months": (3, 6, 6, 12)[c_index % 4],
                     "notice_to_end_of": ("month", "quarter", "month", "none")[m_index % 4],
@@ -242,7 +283,9 @@ def seed(stdout) -> int:
     ) in enumerate(CONTRACTS):
         municipality = Municipality.objects.get(name=municipality_name)
         system = systems[system_name]
-        term_years = 4
+        term_years = TERM_MONTHS // 12
+        concluded, valid_from = term_dates(expiration)
+        total = Decimal(annual) * term_years
         contract, new = Contract.objects.get_or_create(
             owner=municipality,
             contract_number=f"DEMO-{index + 1:03d}",
@@ -250,14 +293,11 @@ def seed(stdout) -> int:
                 "name": f"{system_name} – {municipality_name}",
                 "vendor": system.vendor,
                 "contract_type": "saas" if system.licence_model == "saas" else "licence",
-                "procurement_form": "open"
-                if Decimal(annual) * term_years > Decimal("1700000")
-                else "national",
-                "concluded": expiration.replace(year=expiration.year - term_years)
-                - datetime.timedelta(days=30),
-                "valid_from": expiration.replace(year=expiration.year - term_years, day=1)
-                if expiration.day > 28
-                else expiration.replace(year=expiration.year - term_years),
+                "procurement_form": procurement_form(
+                    expiration, concluded, valid_from, options, months, Decimal(annual), total
+                ),
+                "concluded": concluded,
+                "valid_from": valid_from,
                 "expiration": expiration,
                 "option_count": options,
                 "option_months": months,
@@ -265,7 +305,7 @@ def seed(stdout) -> int:
                 "notice_months": notice,
                 "notice_to_end_of": "month",
                 "annual_value": Decimal(annual),
-                "total_value": Decimal(annual) * term_years,
+                "total_value": total,
                 "responsible": "Kontraktansvarlig, " + municipality_name,
             },
         )

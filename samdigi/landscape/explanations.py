@@ -57,3 +57,23 @@ def _show(name, value):
 def explain(deadline) -> str:
     params = {name: _show(name, value) for name, value in deadline.params}
     return str(TEXTS[deadline.rule]) % params
+
+
+DATE_ERRORS = {
+    "negative": _("The number cannot be negative."),
+    "too_many_options_used": _("%(used)s options used, but the contract has only %(count)s."),
+    "option_without_months": _("An extension option must last at least one month."),
+    "options_on_running_contract": _(
+        "A running contract (no expiration date) cannot have used extension options."
+    ),
+    "expiration_before_start": _(
+        "The expiration date is before the date the contract is valid from."
+    ),
+}
+
+
+def date_error_text(error) -> str:
+    """A ContractDatesError in the user's language (its English message when it has no code:
+    values no form lets through)."""
+    template = DATE_ERRORS.get(getattr(error, "code", ""))
+    return str(template) % error.params if template is not None else error.message

@@ -120,12 +120,64 @@ class ContractForm(VersionedModelForm):
             )
         }
 
+    #: The page shows the fields in these sections (legend, field names); any field not named
+    #: here comes last, so a new field is never lost from the form.
+    fieldsets = (
+        (_("Parties"), ("name", "contract_number", "owner", "co_owners", "vendor", "systems")),
+        (
+            _("Dates"),
+            ("concluded", "valid_from", "expiration", "irrevocable_until", "terminated_on"),
+        ),
+        (
+            _("Options and notice"),
+            ("notice_months", "notice_to_end_of", "option_count", "option_months", "options_used"),
+        ),
+        (_("Value"), ("annual_value", "total_value")),
+        (_("Procurement"), ("contract_type", "procurement_form")),
+        (_("Responsibility and notes"), ("responsible", "notes", "internal")),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].label = _("municipality")
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
         # Co-signers are members of the owner's associations (Contract.clean_links checks it).
         self.fields["co_owners"].queryset = Municipality.objects.in_reach_of(self.user)
+        for name in ("co_owners", "systems"):
+            # multiselect.js adds a search box to these; without script they stay plain lists.
+            self.fields[name].widget.attrs.update(
+                {
+                    "data-searchable": "",
+                    "data-search-label": _("Search the list"),
+                    "data-chosen-label": _("Chosen"),
+                    "data-none-label": _("none"),
+                    "size": 8,
+                }
+            )
+        self._preselect_only_owner()
+
+    def _preselect_only_owner(self):
+        """A new contract in a form where the user can edit for exactly one municipality starts
+        with that municipality chosen (the page only; a bound form keeps what was sent)."""
+        if self.is_bound or self.instance.pk or self.initial.get("owner"):
+            return
+        owners = list(self.fields["owner"].queryset.values_list("pk", flat=True)[:2])
+        if len(owners) == 1:
+            self.initial["owner"] = owners[0]
+
+    def sections(self):
+        """(legend, bound fields) per fieldset, in the order of `fieldsets`."""
+        placed = set()
+        sections = []
+        for legend, names in self.fieldsets:
+            fields = [self[name] for name in names if name in self.fields]
+            placed.update(names)
+            if fields:
+                sections.append((legend, fields))
+        rest = [field for field in self.visible_fields() if field.name not in placed]
+        if rest:
+            sections.append((_("Other"), rest))
+        return sections
 
     def clean(self):
         data = super().clean()

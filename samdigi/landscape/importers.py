@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from samdigi.core.access import scope_for
 from samdigi.core.imports import Importer
-from samdigi.landscape import forms
+from samdigi.landscape import forms, tables
 from samdigi.landscape.cvr import is_valid_cvr
 from samdigi.landscape.models import Contract, ItSystem, KleClass, SystemUsage, Vendor
 from samdigi.organizations.models import Association, Municipality, Unit
@@ -124,6 +124,7 @@ class LandscapeImporter(Importer):
 class VendorImporter(LandscapeImporter):
     model = Vendor
     form_class = forms.VendorForm
+    table_class = tables.VendorTable
     columns = {
         "name": ("leverandør", "leverandørnavn", "vendor", "supplier", "firmanavn"),
         "cvr": ("cvr", "cvr nr", "cvr-nummer", "cvrnr"),
@@ -167,6 +168,7 @@ class VendorImporter(LandscapeImporter):
 class ItSystemImporter(LandscapeImporter):
     model = ItSystem
     form_class = forms.ItSystemForm
+    table_class = tables.ItSystemTable
     columns = {
         "owner": ("fællesskab", "association", "katalog"),
         "name": ("systemnavn", "it-system", "it system", "system"),
@@ -214,6 +216,7 @@ class ItSystemImporter(LandscapeImporter):
 class SystemUsageImporter(LandscapeImporter):
     model = SystemUsage
     form_class = forms.SystemUsageForm
+    table_class = tables.SystemUsageTable
     columns = {
         "owner": ("kommune", "municipality", "organisation"),
         "system": ("it-system", "systemnavn", "system", "it system"),
@@ -266,6 +269,7 @@ class SystemUsageImporter(LandscapeImporter):
 class ContractImporter(LandscapeImporter):
     model = Contract
     form_class = forms.ContractForm
+    table_class = tables.ContractTable
     columns = {
         "owner": ("kommune", "municipality", "organisation", "ansvarlig organisation"),
         "co_owners": ("medunderskrivere", "øvrige kommuner"),

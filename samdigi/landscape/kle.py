@@ -1,4 +1,4 @@
-"""Reading KL's KLE plan ("KLE-Emneplan" XML, see shared/reference/KLE-FORMAT.md).
+"""Reading KL's KLE plan ("KLE-Emneplan" XML, described in docs/domain.md, "KLE").
 
 The plan is licensed by KL and may not be bundled, so the product imports the file a user uploads.
 That file is untrusted input of several megabytes, hence:

@@ -21,11 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import current_association_ids, may_link_member, scope_for
-from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
+from samdigi.core.models import (
+    MONEY,
+    OwnedModel,
+    OwnedQuerySet,
+    ParentAccessQuerySet,
+    TrackedModel,
+)
 from samdigi.landscape import deadlines
 from samdigi.landscape.cvr import CvrError, validate_cvr
-
-MONEY = {"max_digits": 15, "decimal_places": 2}
 
 # Stored on each contract by refresh_derived(), from landscape/deadlines.py.
 DERIVED_DATE_FIELDS = deadlines.DERIVED_FIELDS
@@ -370,7 +374,7 @@ class ContractQuerySet(OwnedQuerySet):
 
 
 class Contract(OwnedModel):
-    """An agreement with a vendor, with the dates of DOMAIN.md and its money (DKK excl. VAT).
+    """An agreement with a vendor, with the dates of docs/domain.md and its money (DKK excl. VAT).
 
     The derived dates are stored (see `refresh_derived`) so deadline lists filter in the database.
     """
@@ -526,7 +530,7 @@ class Contract(OwnedModel):
 
     def lead_months(self, overrides=None) -> int:
         """Lead time of the re-tender: by default for the procedure the threshold assessment
-        requires for the estimated value (whole term with options), DOMAIN.md "Lead time"."""
+        requires for the estimated value (whole term with options), docs/domain.md "Lead time"."""
         dates = self.dates()
         end = deadlines.effective_end(dates)
         return deadlines.retender_lead_months(
@@ -541,7 +545,9 @@ class Contract(OwnedModel):
         try:
             self.dates()
         except deadlines.ContractDatesError as error:
-            raise ValidationError({error.field: error.message}) from error
+            from samdigi.landscape.explanations import date_error_text
+
+            raise ValidationError({error.field: date_error_text(error)}) from error
         if self.owner_id and self.owner.kind != "municipality":
             raise ValidationError({"owner": _("A contract belongs to a municipality.")})
 
@@ -624,7 +630,7 @@ def remembered_lead_times():
 
 def lead_time_overrides_for(municipality_id) -> dict[str, int]:
     """The association's configured lead times for a municipality's contracts (the first current
-    association that configured any), else the defaults of DOMAIN.md."""
+    association that configured any), else the defaults of docs/domain.md."""
     if municipality_id is None:
         return {}
     memo = _lead_time_memo.get()
@@ -670,7 +676,7 @@ class LeadTimeQuerySet(ParentAccessQuerySet):
 
 class LeadTime(TrackedModel):
     """An association's planning norm: how many months before a new contract must start the
-    re-tender begins, per procedure. Missing procedures use the defaults of DOMAIN.md."""
+    re-tender begins, per procedure. Missing procedures use the defaults of docs/domain.md."""
 
     association = models.ForeignKey(
         "organizations.Association",

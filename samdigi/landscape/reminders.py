@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from samdigi.landscape import services
+from samdigi.landscape.calendar import site_root
 from samdigi.landscape.models import Contract, ReminderSubscription, SentReminder
 
 
@@ -84,7 +85,7 @@ def send_reminders(today=None) -> int:
                     "user": user,
                     "items": items,
                     "today": today,
-                    "site": settings.SITE_URL.rstrip("/"),
+                    "site": site_root(),
                 }
                 subject = render_to_string("landscape/reminder_subject.txt", context).strip()
                 body = render_to_string("landscape/reminder_email.txt", context)

@@ -23,7 +23,7 @@ def staging_dir() -> Path:
 
 
 def background_rows() -> int:
-    return int(getattr(settings, "IMPORT_BACKGROUND_ROWS", 2000))
+    return settings.IMPORT_BACKGROUND_ROWS
 
 
 class StagedImport(models.Model):
@@ -134,7 +134,7 @@ def cleanup_staged(hours: int | None = None, now=None) -> tuple[int, int]:
 
     from django.utils import timezone
 
-    hours = int(getattr(settings, "IMPORT_STAGE_HOURS", 24)) if hours is None else hours
+    hours = settings.IMPORT_STAGE_HOURS if hours is None else hours
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=hours)
     expired = StagedImport.objects.filter(created_at__lt=cutoff).exclude(

@@ -21,6 +21,7 @@ from samdigi.core.access import can_edit_somewhere, current_membership_q, scope_
 from samdigi.core.imports import ImportResult
 from samdigi.core.models import Attachment
 from samdigi.core.rules.months import add_months
+from samdigi.core.rules.urgency import group_by_month, urgency
 from samdigi.core.uploads import (
     RefuseOversizedImport,
     check_import_upload,
@@ -174,6 +175,7 @@ class ContractDetailView(ObjectDetailView):
 
 class ContractEditView(ObjectEditView):
     form_class = forms.ContractForm
+    template_name = "landscape/contract_form.html"
     creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
@@ -237,8 +239,23 @@ def deadline_list(request):
         contracts.filter(services.range_q(today, end, kinds)), today, end, kinds
     )
     warnings = list(contracts.filter(services.unnoticed_q(today)).order_by("notice_deadline"))
+    if not kinds or DeadlineKind.NOTICE_DEADLINE in kinds:
+        # A passed notice deadline of a contract that still runs is the most urgent row of all:
+        # listed first, as overdue, not only in the warning above the list.
+        rows = [
+            services.DeadlineRow(
+                contract, DeadlineKind.NOTICE_DEADLINE.value, contract.notice_deadline
+            )
+            for contract in warnings
+        ] + rows
+    days_left = [(row, (row.date - today).days) for row in rows]
+    groups = group_by_month(
+        ({"row": row, "days": days, "urgency": urgency(days)} for row, days in days_left),
+        lambda entry: entry["row"].date,
+    )
     context = {
         "rows": rows,
+        "groups": groups,
         "warnings": warnings,
         "months": months,
         "kinds": DeadlineKind.choices,
@@ -260,15 +277,30 @@ def deadline_list(request):
 @login_required
 def calendar_page(request):
     feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed_url = calendar.absolute_url(
+        reverse("landscape:calendar_feed", args=[feed.secret]), request
+    )
+    municipality_feeds = [
+        (
+            municipality,
+            url := calendar.absolute_url(
+                reverse(
+                    "landscape:calendar_feed_municipality", args=[feed.secret, municipality.code]
+                ),
+                request,
+            ),
+            calendar.webcal_url(url),
+        )
+        for municipality in Municipality.objects.in_reach_of(request.user)
+    ]
     return render(
         request,
         "landscape/calendar.html",
         {
             "feed": feed,
-            "feed_url": request.build_absolute_uri(
-                reverse("landscape:calendar_feed", args=[feed.secret])
-            ),
-            "municipalities": Municipality.objects.in_reach_of(request.user),
+            "feed_url": feed_url,
+            "webcal_url": calendar.webcal_url(feed_url),
+            "municipality_feeds": municipality_feeds,
         },
     )
 
@@ -303,7 +335,9 @@ def calendar_feed(request, secret, code=None):
             contracts = contracts.filter(owner__in=scope.own_municipality_ids)
     today = timezone.localdate()
     rows = services.deadline_rows(contracts, today - datetime.timedelta(days=365), None)
-    body = calendar.ical_for(rows, name, extra_events=calendar.extra_events_for(user, code))
+    body = calendar.ical_for(
+        rows, name, extra_events=calendar.extra_events_for(user, code), request=request
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="samdigi.ics"'
     response["Cache-Control"] = "private, max-age=900"
@@ -403,7 +437,10 @@ def _import_view(request):
         error = import_too_large_message(None, int(request.META.get("CONTENT_LENGTH") or 0))
         label = capfirst(form.fields["file"].label)
         return _import_page(request, form, status=413, upload_error=f"{label}: {error}")
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    # The "Import" link beside a list's export names what the file contains (?kind=contracts).
+    form = forms.ImportForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
+    )
     if request.method != "POST":
         return _import_page(request, form)
     token = request.POST.get("token", "")

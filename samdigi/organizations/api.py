@@ -74,7 +74,7 @@ class AssociationSerializer(VersionedSerializer):
         rows = getattr(obj, "current_member_rows", None)
         if rows is None:
             rows = list(obj.current_members())
-        return AssociationMemberSerializer(rows, many=True).data
+        return list(AssociationMemberSerializer(rows, many=True).data)
 
 
 class UnitSerializer(VersionedSerializer):

@@ -2,14 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samdigi.core import dashboard
 from samdigi.core.access import current_membership_q, scope_for
 from samdigi.core.views import (
     ObjectDeleteView,
@@ -294,12 +297,19 @@ def profile(request):
     return render(request, "organizations/profile.html", {"memberships": memberships})
 
 
-@login_required
 def home(request):
+    """Before login: what samdigi is, with the way to the public pages and the login form.
+    After login: the work that has come to the user, as panels the domain apps contribute."""
+    if not request.user.is_authenticated:
+        form = AuthenticationForm(request)
+        # The page starts with what samdigi is; the focus stays at the top for screen readers.
+        form.fields["username"].widget.attrs.pop("autofocus", None)
+        return render(request, "core/home.html", {"form": form})
     return render(
         request,
         "core/home.html",
         {
+            "panels": dashboard.build(request.user, timezone.localdate()),
             "associations": Association.objects.visible_to(request.user),
             "memberships": Membership.objects.filter(user=request.user).select_related(
                 "organization__municipality", "organization__association"

@@ -56,7 +56,7 @@ class LightField(serializers.ChoiceField):
 class ProjectSerializer(VersionedSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     phase = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    phase_name = serializers.CharField(source="phase.name", read_only=True, default="")
+    phase_name = serializers.CharField(source="phase.label", read_only=True, default="")
     latest_light = LightField(read_only=True, allow_null=True, default="")
     project_owner = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
@@ -176,6 +176,9 @@ class StatusReportSerializer(ProjectChildSerializer):
     cost_light = LightField(read_only=True)
     schedule_light = LightField(read_only=True)
     computed_light = LightField(read_only=True)
+    # In the language asked for (Accept-Language); stored as a rule code with figures.
+    cost_reason = serializers.CharField(source="cost_reason_text", read_only=True)
+    schedule_reason = serializers.CharField(source="schedule_reason_text", read_only=True)
 
     class Meta:
         model = StatusReport

@@ -6,8 +6,3 @@ class PortfolioConfig(AppConfig):
     name = "samdigi.portfolio"
     label = "portfolio"
     verbose_name = _("Portfolio")
-
-
-# The main navigation's link to the portfolio (core/base.html) is translated in this app's
-# catalogue; naming the string here puts it there.
-NAV_LABEL = _("Projects")

@@ -21,8 +21,10 @@ from samdigi.portfolio.cost_sharing import Participant, SharingKey, from_ore, sp
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",
     "BusinessCaseSummary",
+    "CostDifference",
     "YearLine",
     "benefit_cost_ratio",
+    "cost_line_differences",
     "cumulative_discounted_net",
     "cumulative_net",
     "discount_factor",
@@ -367,3 +369,49 @@ def participant_summaries(
     """
     split = split_business_case(lines, participants, key, benefit_key)
     return {code: summarize(own, rate, start_year) for code, own in split.items()}
+
+
+# --- agreement with the project's budget -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostDifference:
+    """A calendar year and cost kind ("investment" or "running") in which the business case and
+    the project's cost lines disagree."""
+
+    year: int
+    kind: str
+    business_case: Decimal
+    cost_lines: Decimal
+
+
+def cost_line_differences(
+    lines: Iterable[YearLine],
+    start_year: int,
+    cost_lines: Iterable[tuple[int, str, Decimal | int]],
+) -> list[CostDifference]:
+    """Where a business case's costs differ from the project's cost lines, per year and kind.
+
+    The cost lines are the project's budget, the money the insights count per year; the business
+    case states the same costs year by year (its year 0 is ``start_year``). Both tell one story
+    only when every year's investment and running costs agree; years either side leaves out
+    count as 0. ``cost_lines`` are (calendar year, "investment" or "running", amount). An empty
+    list means they agree.
+    """
+    case: dict[tuple[int, str], Decimal] = {}
+    for line in yearly_totals(lines):
+        for kind in ("investment", "running"):
+            amount = getattr(line, kind)
+            if amount:
+                case[(start_year + line.year, kind)] = amount
+    budget: dict[tuple[int, str], Decimal] = {}
+    for year, kind, amount in cost_lines:
+        if kind not in ("investment", "running"):
+            raise ValueError(f"cost line kind must be 'investment' or 'running', got {kind!r}")
+        key = (year, kind)
+        budget[key] = budget.get(key, _ZERO) + _money(amount, f"cost line {year} {kind}")
+    return [
+        CostDifference(year, kind, case.get((year, kind), _ZERO), budget.get((year, kind), _ZERO))
+        for year, kind in sorted(case.keys() | budget.keys())
+        if case.get((year, kind), _ZERO) != budget.get((year, kind), _ZERO)
+    ]

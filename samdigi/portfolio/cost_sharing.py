@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import cast
 
 __all__ = [
     "CostLine",
@@ -35,6 +36,16 @@ __all__ = [
 
 ONE_HUNDRED = Decimal(100)
 _ORE_PER_KRONE = 100
+
+
+class SharingError(ValueError):
+    """A split the participants' data does not allow (not a programming error): ``code`` and
+    ``params`` let the caller say it in the user's language."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class SharingKey(StrEnum):
@@ -152,17 +163,21 @@ def weights(
                     f"population of municipality {p.municipality_code} is negative ({p.population})"
                 )
         if sum(p.population for p in participants) == 0:
-            raise ValueError(
-                "cannot split by population: the participants' total population is zero"
+            raise SharingError(
+                "cannot split by population: the participants' total population is zero",
+                "population_zero",
             )
         return {p.municipality_code: p.population for p in participants}
     # Agreed percentages: they are a negotiated contract, so they must be complete and add up to
     # exactly 100 rather than being quietly normalised.
     missing = [p.municipality_code for p in participants if p.agreed_percentage is None]
     if missing:
-        raise ValueError(
+        missing = sorted(missing, key=code_sort_key)
+        raise SharingError(
             "cannot split by agreed percentages: no percentage agreed for municipality "
-            + ", ".join(sorted(missing, key=code_sort_key))
+            + ", ".join(missing),
+            "percentage_missing",
+            municipalities=tuple(missing),
         )
     total = Decimal(0)
     for p in participants:
@@ -180,8 +195,16 @@ def weights(
             )
         total += pct
     if total != ONE_HUNDRED:
-        raise ValueError(f"agreed percentages must sum to exactly 100, but they sum to {total}")
-    return {p.municipality_code: Fraction(Decimal(p.agreed_percentage)) for p in participants}
+        raise SharingError(
+            f"agreed percentages must sum to exactly 100, but they sum to {total}",
+            "percentages_sum",
+            total=total,
+        )
+    return {
+        # Checked above: every percentage is a number.
+        p.municipality_code: Fraction(Decimal(p.agreed_percentage or 0))
+        for p in participants
+    }
 
 
 def largest_remainder(
@@ -199,7 +222,7 @@ def largest_remainder(
     # Exact integer arithmetic: scale every weight to a common denominator, so each quota is
     # total × w / W with integers. Same result as Fractions, about ten times faster.
     if all(type(weight) is int for weight in shares_by_code.values()):
-        integer_weights = dict(shares_by_code)  # populations: already integers
+        integer_weights = cast(dict[str, int], dict(shares_by_code))  # populations: integers
     else:
         fractions = {code: Fraction(weight) for code, weight in shares_by_code.items()}
         denominator = math.lcm(*(f.denominator for f in fractions.values())) if fractions else 1

@@ -6,6 +6,7 @@ import io
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samdigi.core.formatting import money
@@ -65,7 +66,7 @@ def meeting_docx(meeting: SteeringMeeting, part: str) -> bytes:
     heading = _("Agenda") if part == "agenda" else _("Minutes")
     document.add_heading(f"{heading}: {meeting.title}", level=0)
     document.add_paragraph(
-        _("Date: %(date)s") % {"date": meeting.date.strftime("%d.%m.%Y")}
+        _("Date: %(date)s") % {"date": formats.date_format(meeting.date, "SHORT_DATE_FORMAT")}
         + (f" · {meeting.location}" if meeting.location else "")
     )
     document.add_paragraph(str(meeting.owner))
@@ -86,7 +87,7 @@ def meeting_docx(meeting: SteeringMeeting, part: str) -> bytes:
                 _("Requested by %(name)s on %(date)s")
                 % {
                     "name": person_name(gate.requested_by),
-                    "date": gate.requested_on.strftime("%d.%m.%Y"),
+                    "date": formats.date_format(gate.requested_on, "SHORT_DATE_FORMAT"),
                 }
             )
         if gate.justification:

@@ -1,7 +1,7 @@
 """FilterSets shared by the portfolio's list pages and its API."""
 
 import django_filters
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +10,7 @@ from samdigi.core.filters import StrictFilterSet
 from samdigi.organizations.filters import SearchFilterSet
 from samdigi.organizations.models import Association, Municipality
 from samdigi.portfolio.models import (
+    PHASE_LABELS,
     STATE_MODEL,
     Benefit,
     BusinessCase,
@@ -28,14 +29,22 @@ from samdigi.portfolio.models import (
     StrategyGoal,
 )
 
-PHASE_CHOICES = [(code, name) for code, name, *_rest in STATE_MODEL]
+PHASE_CHOICES = [(code, PHASE_LABELS[code]) for code, *_rest in STATE_MODEL]
 
 
 def latest_light_subquery():
-    return Subquery(
+    """The computed light of the project's latest status report; none once the project is closed
+    (a closed project is no longer steered, so neither the list, the filter nor the API shows
+    its last light)."""
+    latest = Subquery(
         StatusReport.objects.filter(project=OuterRef("pk"))
         .order_by("-period_end", "-pk")
         .values("computed_light")[:1]
+    )
+    return Case(
+        When(phase__closes_project=True, then=Value(None, output_field=CharField())),
+        default=latest,
+        output_field=CharField(),
     )
 
 

@@ -16,16 +16,22 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import current_membership_q, may_link_member, scope_for
-from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
+from samdigi.core.models import (
+    MONEY,
+    OwnedModel,
+    OwnedQuerySet,
+    ParentAccessQuerySet,
+    TrackedModel,
+)
 from samdigi.portfolio import risk as risk_rules
 from samdigi.portfolio import status as status_rules
+from samdigi.portfolio import status_texts
 from samdigi.portfolio.business_case import DEFAULT_DISCOUNT_RATE
 
-MONEY = {"max_digits": 15, "decimal_places": 2}
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -107,6 +113,17 @@ LIGHT_MODEL = (
     ),
     ("closed", "Afsluttet", False, True, (DocumentKind.CLOSURE_REPORT,)),
 )
+# The shipped phases' names in the reader's language; a phase an association renamed keeps its
+# own name (data, not interface).
+PHASE_LABELS = {
+    "idea": _("Idea"),
+    "analysis": _("Analysis"),
+    "procurement": _("Acquisition"),
+    "execution": _("Execution"),
+    "realisation": _("Realisation"),
+    "closed": _("Closed"),
+}
+SHIPPED_PHASE_NAMES = {code: name for code, name, *_rest in STATE_MODEL + LIGHT_MODEL}
 SHIPPED_MODELS = (
     ("state", "Statens it-projektmodel", STATE_MODEL),
     ("light", "Let projektmodel", LIGHT_MODEL),
@@ -227,6 +244,14 @@ class Phase(TrackedModel):
         ]
 
     def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language while it is the shipped one; a renamed phase's own
+        name otherwise."""
+        if self.code in PHASE_LABELS and self.name == SHIPPED_PHASE_NAMES.get(self.code):
+            return str(PHASE_LABELS[self.code])
         return self.name
 
     def get_absolute_url(self):
@@ -1065,7 +1090,7 @@ class SteeringMeeting(OwnedModel):
         verbose_name_plural = _("steering committee meetings")
 
     def __str__(self):
-        return f"{self.title} ({self.date:%d.%m.%Y})"
+        return f"{self.title} ({formats.date_format(self.date, 'SHORT_DATE_FORMAT')})"
 
     def get_absolute_url(self):
         return reverse("portfolio:steeringmeeting_detail", args=[self.pk])
@@ -1224,6 +1249,13 @@ class StatusReport(ProjectChild):
         _("schedule rule"), max_length=500, blank=True, editable=False
     )
 
+    # The reasons are codes and figures behind the lights, which the history records already.
+    history_excluded_fields = (
+        *TrackedModel.history_excluded_fields,
+        "cost_reason",
+        "schedule_reason",
+    )
+
     class Meta:
         ordering = ["project", "-period_end", "-pk"]
         get_latest_by = "period_end"
@@ -1232,10 +1264,21 @@ class StatusReport(ProjectChild):
         indexes = [models.Index(fields=["project", "-period_end"])]
 
     def __str__(self):
-        return _("Status %(date)s") % {"date": self.period_end.isoformat()}
+        return _("Status %(date)s") % {
+            "date": formats.date_format(self.period_end, "SHORT_DATE_FORMAT")
+        }
 
     def get_absolute_url(self):
         return reverse("portfolio:statusreport_detail", args=[self.pk])
+
+    @property
+    def cost_reason_text(self) -> str:
+        """The cost rule in the reader's language (stored as a code with its figures)."""
+        return status_texts.stored_text(self.cost_reason)
+
+    @property
+    def schedule_reason_text(self) -> str:
+        return status_texts.stored_text(self.schedule_reason)
 
     def compute_lights(self, project=None):
         """Fill the computed lights from the project's baseline (none without a baseline)."""
@@ -1245,11 +1288,12 @@ class StatusReport(ProjectChild):
         lights = []
         if project.baseline_budget is not None and self.forecast_cost is not None:
             cost = status_rules.cost_light(project.baseline_budget, self.forecast_cost)
-            self.cost_light, self.cost_reason = cost.light.value, cost.reason
+            self.cost_light, self.cost_reason = cost.light.value, status_texts.stored(cost)
             lights.append(cost.light)
         if project.baseline_end is not None and self.forecast_end is not None:
             schedule = status_rules.schedule_light(project.baseline_end, self.forecast_end)
-            self.schedule_light, self.schedule_reason = schedule.light.value, schedule.reason
+            self.schedule_light = schedule.light.value
+            self.schedule_reason = status_texts.stored(schedule)
             lights.append(schedule.light)
         if lights:
             self.computed_light = status_rules.worst(*lights).value

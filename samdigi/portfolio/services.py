@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -216,11 +216,11 @@ def decision_date_problem(decided_on, request=None, meeting=None) -> str | None:
     if code == "before_request":
         return _(
             "A decision cannot be dated before the request it answers (requested on %(date)s)."
-        ) % {"date": request.requested_on.strftime("%d.%m.%Y")}
+        ) % {"date": formats.date_format(request.requested_on, "SHORT_DATE_FORMAT")}
     if code == "before_meeting":
         return _(
             "A decision cannot be dated before the meeting it was taken at (held on %(date)s)."
-        ) % {"date": meeting.date.strftime("%d.%m.%Y")}
+        ) % {"date": formats.date_format(meeting.date, "SHORT_DATE_FORMAT")}
     return None
 
 
@@ -248,8 +248,8 @@ def agenda_problem(gate, meeting) -> str | None:
     if code is None:
         return None
     return messages[code] % {
-        "meeting": meeting.date.strftime("%d.%m.%Y"),
-        "requested": gate.requested_on.strftime("%d.%m.%Y"),
+        "meeting": formats.date_format(meeting.date, "SHORT_DATE_FORMAT"),
+        "requested": formats.date_format(gate.requested_on, "SHORT_DATE_FORMAT"),
     }
 
 
@@ -337,12 +337,12 @@ def phase_removal_problem(phase) -> str | None:
             "%(count)s projects are in the phase %(phase)s; it cannot be removed until they have "
             "moved on.",
             projects,
-        ) % {"count": projects, "phase": phase.name}
+        ) % {"count": projects, "phase": phase.label}
     if code == "has_records":
         return _(
             "Gate requests or decisions name the phase %(phase)s; it is kept for the record. "
             "Rename it instead."
-        ) % {"phase": phase.name}
+        ) % {"phase": phase.label}
     return None
 
 
@@ -598,7 +598,7 @@ def cost_shares(project, populations: dict[int, int] | None = None) -> CostShare
                 per_year[(code, line.year)] += ore
                 totals[code] += ore
     except (TypeError, ValueError) as error:
-        result.error = str(error)
+        result.error = sharing_error_text(error, result.names)
         return result
     result.shares = [
         {
@@ -647,8 +647,33 @@ def business_case_summary(case: BusinessCase):
                     ).items()
                 }
             except (TypeError, ValueError) as exc:
-                error = str(exc)
+                error = sharing_error_text(exc, names)
     return summary, per_participant, error
+
+
+def sharing_error_text(error, names=None) -> str:
+    """Why the costs cannot be split, in the user's language (cost_sharing.SharingError, also
+    when wrapped by a cost line or a business-case figure)."""
+    cause = error
+    while cause is not None and not isinstance(cause, cost_sharing.SharingError):
+        cause = cause.__cause__
+    if cause is None or not cause.code:
+        return _(
+            "The costs cannot be split with these figures; check the participants and the key."
+        )
+    names = names or {}
+    if cause.code == "percentage_missing":
+        return _("No percentage is agreed for: %(municipalities)s.") % {
+            "municipalities": ", ".join(
+                names.get(code, code) for code in cause.params["municipalities"]
+            )
+        }
+    if cause.code == "percentages_sum":
+        return _("The agreed percentages add up to %(total)s %%, not 100 %%.") % {
+            # 90.0000 as the percentages are stored reads "90", 99.5 reads "99,5".
+            "total": formats.number_format(f"{cause.params['total'].normalize():f}", use_l10n=True)
+        }
+    return _("The costs cannot be split by population: the participants' population is zero.")
 
 
 # --- status ---------------------------------------------------------------------------------
@@ -692,8 +717,9 @@ def heat_map_rows(pairs):
 # --- timeline -------------------------------------------------------------------------------
 
 
-def project_timeline(project, decisions, milestones, today=None):
-    """Phases as bands (from the approving decisions), milestones as points, for one project."""
+def project_timeline_rows(project, decisions, milestones, today=None) -> list[timeline.Row]:
+    """Phases as bands (from the approving decisions), milestones as points, for one project.
+    Rows of dates only: the view lays them out and the template and stylesheet draw them."""
     today = today or timezone.localdate()
     approving = sorted(
         (d for d in decisions if gates.moves_phase(d.outcome)), key=lambda d: (d.decided_on, d.pk)
@@ -710,9 +736,11 @@ def project_timeline(project, decisions, milestones, today=None):
         if phase:
             rows.append(
                 timeline.Row(
-                    label=phase.name,
+                    label=phase.label,
                     bands=[
-                        timeline.Band(current_start, decision.decided_on, phase.name, phase.order)
+                        timeline.Band(
+                            current_start, decision.decided_on, phase.label, phase.order, phase.code
+                        )
                     ],
                 )
             )
@@ -720,13 +748,14 @@ def project_timeline(project, decisions, milestones, today=None):
     if current_phase and not current_phase.closes_project:
         rows.append(
             timeline.Row(
-                label=current_phase.name,
+                label=current_phase.label,
                 bands=[
                     timeline.Band(
                         current_start,
                         max(end, current_start),
-                        current_phase.name,
+                        current_phase.label,
                         current_phase.order,
+                        current_phase.code,
                     )
                 ],
             )
@@ -736,12 +765,11 @@ def project_timeline(project, decisions, milestones, today=None):
         points=[timeline.Point(m.due, m.title, bool(m.done_on)) for m in milestones],
     )
     rows.append(milestone_row)
-    return timeline.layout(rows, today)
+    return rows
 
 
-def portfolio_timeline(projects, today=None):
-    """One row per project: a band from start to planned end in the colour of its phase."""
-    today = today or timezone.localdate()
+def portfolio_timeline_rows(projects) -> list[timeline.Row]:
+    """One row per project: a band from start to planned end, marked with its phase."""
     rows = []
     for project in projects:
         start = project.start_date or project.created_at.date()
@@ -755,8 +783,9 @@ def portfolio_timeline(projects, today=None):
                     timeline.Band(
                         start,
                         max(start, end),
-                        phase.name if phase else "",
+                        phase.label if phase else "",
                         phase.order if phase else 0,
+                        phase.code if phase else "",
                     )
                 ],
                 points=[
@@ -765,4 +794,4 @@ def portfolio_timeline(projects, today=None):
                 ],
             )
         )
-    return timeline.layout(rows, today)
+    return rows

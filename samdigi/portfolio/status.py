@@ -18,7 +18,8 @@ to the month's last day, so 31 January + 1 month is 28 or 29 February):
   red     forecast end > baseline end + 3 months (3 months and 1 day or more)
 
 The project manager's own rating is reported beside the computed lights, never instead of them.
-Reasons are plain English for the caller to translate; `rule` codes are stable for that purpose.
+Reasons are plain English; for the user's language the caller renders `rule` (a stable code) with
+`params` (plain amounts, dates and counts), as samdigi.portfolio.status_texts does.
 
 Pure module: no Django, plain values and dataclasses in, plain values out.
 """
@@ -26,10 +27,11 @@ Pure module: no Django, plain values and dataclasses in, plain values out.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -99,6 +101,8 @@ class CostAssessment:
     overrun: Decimal
     # None when the baseline is 0 kr.: a percentage of nothing does not exist.
     overrun_percent: Decimal | None
+    # The figures of the reason, for rendering it in another language.
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class ScheduleAssessment:
     days_late: int
     # Whole calendar months late (relativedelta), negative when early; for display only.
     months_late: int
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,14 @@ def cost_light(
         # Rounded up, so that an overrun just over the limit never displays as exactly the limit
         # (10.0001 % shows as 10.01 %, not as a red light next to "10.00 %").
         percent = (overrun * 100 / baseline).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    params = {
+        "forecast": forecast,
+        "baseline": baseline,
+        "overrun": overrun,
+        "percent": percent,
+        "limit_percent": (rules.cost_red_fraction * 100).normalize(),
+        "limit_amount": rules.cost_red_amount,
+    }
     if overrun <= 0:
         return CostAssessment(
             Light.GREEN,
@@ -172,6 +185,7 @@ def cost_light(
             _sentence(f"Forecast {_kr(forecast)} is within the baseline budget of {_kr(baseline)}"),
             overrun,
             percent,
+            params,
         )
     # Fractions: exact comparison at the boundary, whatever the Decimal context precision is.
     over_fraction = Fraction(overrun) > Fraction(baseline) * Fraction(rules.cost_red_fraction)
@@ -196,8 +210,9 @@ def cost_light(
             _sentence(f"{head}, at most {limit_pct} of the baseline and at most {limit_amount}"),
             overrun,
             percent,
+            params,
         )
-    return CostAssessment(Light.RED, rule, _sentence(f"{head}, {tail}"), overrun, percent)
+    return CostAssessment(Light.RED, rule, _sentence(f"{head}, {tail}"), overrun, percent, params)
 
 
 def _whole_months(start: datetime.date, end: datetime.date) -> int:
@@ -242,7 +257,14 @@ def schedule_light(
     else:
         light, rule = Light.RED, Rule.SCHEDULE_LATE_OVER_LIMIT
         reason = f"{base}: {_days(days_late)} late, more than {_months(red_n)}."
-    return ScheduleAssessment(light, rule, reason, days_late, months_late)
+    params = {
+        "forecast_end": forecast_end,
+        "baseline_end": baseline_end,
+        "days": days_late,
+        "yellow_months": yellow_n,
+        "red_months": red_n,
+    }
+    return ScheduleAssessment(light, rule, reason, days_late, months_late, params)
 
 
 def _days(n: int) -> str:
@@ -275,7 +297,7 @@ def is_stale(
     if cadence_days is not None:
         due = report_date + datetime.timedelta(days=cadence_days)
     else:
-        due = report_date + relativedelta(months=cadence_months)
+        due = report_date + relativedelta(months=cadence)  # = cadence_months here
     return today > due
 
 

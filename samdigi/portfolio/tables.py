@@ -1,11 +1,19 @@
 """List-page tables of the portfolio; their columns are also the export's columns."""
 
+from django.db.models import Count, Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.tables import Column, Table
+from samdigi.portfolio.filters import latest_light_subquery
 from samdigi.portfolio.models import (
     Benefit,
+    CostLine,
     GateDecision,
+    Light,
     Milestone,
     Project,
     ProjectModel,
@@ -15,6 +23,63 @@ from samdigi.portfolio.models import (
     Strategy,
 )
 
+LIGHT_TEMPLATE = "portfolio/light.html"
+
+
+class LightColumn(Column):
+    """A traffic light drawn as the one marker include (shape and name, never colour alone); the
+    export gets the light's name. With `closed_accessor`, a closed project shows no light."""
+
+    def __init__(self, accessor, closed_accessor=None, **kwargs):
+        super().__init__(accessor, **kwargs)
+        self.closed_accessor = closed_accessor
+
+    def _closed(self, obj):
+        return bool(self.closed_accessor and getattr(obj, self.closed_accessor))
+
+    def raw(self, obj):
+        if self._closed(obj):
+            return gettext("Project closed")
+        value = getattr(obj, self.accessor, "")
+        return Light(value).label if value in Light.values else ""
+
+    def text(self, obj):
+        value = getattr(obj, self.accessor, "") or ""
+        return render_to_string(
+            LIGHT_TEMPLATE, {"value": value, "project_closed": self._closed(obj)}
+        )
+
+
+def portfolio_summary(queryset, today=None):
+    """Counts per light, approved budget and spend of the (filtered) projects, in two aggregate
+    queries whatever their number. Closed projects count as closed, never by their last light.
+    Spend is the projects' cost lines up to and including the current year."""
+    today = today or timezone.localdate()
+    # The filtered rows may repeat a project (joins of the filters); counting and summing over the
+    # distinct ids keeps every project once.
+    ids = queryset.order_by().values("pk")
+    projects = Project.objects.filter(pk__in=ids).annotate(latest_light=latest_light_subquery())
+    open_projects = Q(phase__closes_project=False) | Q(phase__isnull=True)
+    totals = projects.aggregate(
+        total=Count("pk"),
+        green=Count("pk", filter=open_projects & Q(latest_light=Light.GREEN)),
+        yellow=Count("pk", filter=open_projects & Q(latest_light=Light.YELLOW)),
+        red=Count("pk", filter=open_projects & Q(latest_light=Light.RED)),
+        closed=Count("pk", filter=Q(phase__closes_project=True)),
+        budget=Sum("baseline_budget"),
+    )
+    spend = CostLine.objects.filter(project__in=ids, year__lte=today.year).aggregate(
+        spend=Sum("amount")
+    )["spend"]
+    no_light = totals["total"] - totals["green"] - totals["yellow"] - totals["red"]
+    return {
+        **totals,
+        "none": no_light - totals["closed"],
+        "budget": totals["budget"] or 0,
+        "spend": spend or 0,
+        "year": today.year,
+    }
+
 
 class ProjectTable(Table):
     model = Project
@@ -22,7 +87,7 @@ class ProjectTable(Table):
     title = Column("title", link=True)
     kind = Column("kind")
     owner = Column("owner.name", label=_("owner"))
-    phase = Column("phase.name", label=_("phase"), order_by="phase__order")
+    phase = Column("phase.label", label=_("phase"), order_by="phase__order")
     project_manager = Column(
         "project_manager.get_full_name",
         label=_("project manager"),
@@ -31,8 +96,19 @@ class ProjectTable(Table):
     innovation_area = Column("innovation_area")
     baseline_budget = Column("baseline_budget")
     baseline_end = Column("baseline_end")
-    latest_light = Column("latest_light_label", label=_("status light"), order_by="latest_light")
+    latest_light = LightColumn(
+        "latest_light",
+        closed_accessor="is_closed",
+        label=_("status light"),
+        order_by="latest_light",
+    )
     published = Column("published")
+
+    summary_template = "portfolio/portfolio_summary.html"
+
+    @cached_property
+    def summary(self):
+        return portfolio_summary(self.queryset)
 
 
 class RiskTable(Table):
@@ -54,9 +130,9 @@ class StatusReportTable(Table):
     select_related = ("project",)
     period_end = Column("period_end", link=True)
     project = Column("project.title", label=_("project"))
-    manager_rating = Column("manager_rating")
-    cost_light = Column("cost_light")
-    schedule_light = Column("schedule_light")
+    manager_rating = LightColumn("manager_rating", label=_("manager's overall rating"))
+    cost_light = LightColumn("cost_light", label=_("computed cost light"))
+    schedule_light = LightColumn("schedule_light", label=_("computed schedule light"))
     forecast_cost = Column("forecast_cost")
     forecast_end = Column("forecast_end")
 
@@ -88,8 +164,8 @@ class GateDecisionTable(Table):
     select_related = ("project", "to_phase", "from_phase")
     decided_on = Column("decided_on", link=True)
     project = Column("project.title", label=_("project"))
-    from_phase = Column("from_phase.name", label=_("from phase"))
-    to_phase = Column("to_phase.name", label=_("into phase"))
+    from_phase = Column("from_phase.label", label=_("from phase"))
+    to_phase = Column("to_phase.label", label=_("into phase"))
     outcome = Column("outcome")
     baseline_budget = Column("baseline_budget")
     baseline_end = Column("baseline_end")

@@ -1,7 +1,10 @@
 """Gantt-style timeline geometry: phases as bands, milestones as points, today as a line.
 
-The view turns rows of dated bands and points into coordinates here; the template only draws
-them as SVG. Pure module: no Django, plain values and dataclasses in, plain values out.
+The view turns rows of dated bands and points into coordinates here; the template draws them as
+SVG and the stylesheet colours them. A band says which phase it is (`kind`, the phase code, and
+`tone`, a fallback colour slot for phases the stylesheet does not name), never a colour, so
+presentation stays in the rendering layer. The legend lists the phases the bands show.
+Pure module: no Django, plain values and dataclasses in, plain values out.
 """
 
 from __future__ import annotations
@@ -9,14 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-__all__ = ["Band", "Point", "Row", "Timeline", "layout"]
+__all__ = ["TONES", "Band", "Point", "Row", "Timeline", "layout"]
 
 LABEL_WIDTH = 220
 CHART_WIDTH = 760
 ROW_HEIGHT = 28
 HEADER_HEIGHT = 24
-# Fill colours per band kind (SVG presentation attributes; no inline style under the CSP).
-PALETTE = ("#9ecae1", "#6baed6", "#fdae6b", "#74c476", "#bcbddc", "#bdbdbd", "#fdd0a2")
+# Colour slots the stylesheet defines (.band[data-tone="0"] ... [data-tone="6"]).
+TONES = 7
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,10 @@ class Band:
     start: datetime.date
     end: datetime.date
     label: str
+    # The phase's order; it picks the fallback colour slot and orders the legend.
     colour_index: int = 0
+    # The phase code; the stylesheet colours known phases the same in every project model.
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class Timeline:
     today_x: float | None
     ticks: list[dict]
     rows: list[dict]
+    # One entry per phase shown (kind, label, tone), in phase order.
+    legend: list[dict] = field(default_factory=list)
 
 
 def _x(day: datetime.date, start: datetime.date, span_days: int) -> float:
@@ -87,7 +95,8 @@ def layout(rows: list[Row], today: datetime.date) -> Timeline:
                     "x": x1,
                     "width": max(round(x2 - x1, 1), 2),
                     "label": band.label,
-                    "fill": PALETTE[band.colour_index % len(PALETTE)],
+                    "kind": band.kind,
+                    "tone": band.colour_index % TONES,
                     "start": band.start,
                     "end": band.end,
                 }
@@ -110,6 +119,21 @@ def layout(rows: list[Row], today: datetime.date) -> Timeline:
             }
         )
     height = HEADER_HEIGHT + max(len(rows), 1) * ROW_HEIGHT + 4
+    # One entry per phase code (a phase of the same code in two project models is one phase to
+    # the reader); bands without a code are told apart by their label.
+    legend: dict[str, dict] = {}
+    for row in rows:
+        for band in row.bands:
+            if band.label:
+                legend.setdefault(
+                    band.kind or f"label:{band.label}",
+                    {
+                        "kind": band.kind,
+                        "label": band.label,
+                        "tone": band.colour_index % TONES,
+                        "order": band.colour_index,
+                    },
+                )
     return Timeline(
         width=LABEL_WIDTH + CHART_WIDTH + 10,
         height=height,
@@ -119,4 +143,5 @@ def layout(rows: list[Row], today: datetime.date) -> Timeline:
         today_x=_x(today, start, span) if start <= today <= end else None,
         ticks=ticks,
         rows=placed,
+        legend=sorted(legend.values(), key=lambda entry: (entry["order"], entry["label"])),
     )

@@ -20,7 +20,7 @@ from samdigi.core.access import can_edit_somewhere, scope_for
 from samdigi.core.models import Attachment
 from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.organizations.models import Municipality
-from samdigi.portfolio import documents, filters, forms, services, tables
+from samdigi.portfolio import documents, filters, forms, services, tables, timeline
 from samdigi.portfolio.models import (
     Benefit,
     BusinessCase,
@@ -199,7 +199,9 @@ class ProjectDetailView(ObjectDetailView):
         decisions = list(obj.decisions.select_related("from_phase", "to_phase"))
         return {
             "milestones": milestones,
-            "timeline": services.project_timeline(obj, decisions, milestones),
+            "timeline": timeline.layout(
+                services.project_timeline_rows(obj, decisions, milestones), timezone.localdate()
+            ),
         }
 
     def tab_benefits(self, obj):
@@ -403,6 +405,7 @@ class BusinessCaseDetailView(ObjectDetailView):
     def get_extra_context(self, obj, tab):
         summary, per_participant, error = services.business_case_summary(obj)
         return {
+            "cost_differences": cost_differences(obj),
             "summary": summary,
             "per_participant": per_participant,
             "split_error": error,
@@ -411,6 +414,23 @@ class BusinessCaseDetailView(ObjectDetailView):
             .filter(pk=obj.project_id)
             .exists(),
         }
+
+
+def cost_differences(case) -> list[dict]:
+    """Where the business case's costs disagree with the project's cost lines (its budget)."""
+    from samdigi.portfolio.business_case import cost_line_differences
+    from samdigi.portfolio.models import CostLine
+
+    lines = [(line.year, line.kind, line.amount) for line in case.project.cost_lines.all()]
+    return [
+        {
+            "year": str(difference.year),
+            "kind": CostLine.Kind(difference.kind).label,
+            "business_case": difference.business_case,
+            "cost_lines": difference.cost_lines,
+        }
+        for difference in cost_line_differences(case.year_lines(), case.start_year, lines)
+    ]
 
 
 class BusinessCaseEditView(ProjectChildEditView):
@@ -991,6 +1011,7 @@ def municipality_portfolio(request, code):
     projects = list(
         Project.objects.visible_to(request.user)
         .filter(Q(owner_id=municipality.pk) | Q(pk__in=participations.values("project_id")))
+        .annotate(latest_light=filters.latest_light_subquery())
         .select_related("owner", "phase", "project_manager")
         .prefetch_related(
             Prefetch("participants", queryset=Participant.objects.select_related("municipality")),
@@ -1043,5 +1064,10 @@ def portfolio_timeline(request):
     return render(
         request,
         "portfolio/timeline.html",
-        {"timeline": services.portfolio_timeline(projects), "filterset": filterset},
+        {
+            "timeline": timeline.layout(
+                services.portfolio_timeline_rows(projects), timezone.localdate()
+            ),
+            "filterset": filterset,
+        },
     )

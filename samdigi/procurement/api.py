@@ -24,6 +24,7 @@ from samdigi.core.models import visible_prefetches
 from samdigi.landscape.models import KleClass
 from samdigi.organizations.models import Association, Organization
 from samdigi.procurement import filters, replanning, rule_texts, services, timeline
+from samdigi.procurement.award_terms import award_terms_problems
 from samdigi.procurement.models import (
     AwardCriteria,
     AwardDecision,
@@ -282,22 +283,14 @@ class TenderViewSet(ModelViewSet):
         vendor = Vendor.objects.visible_to(request.user).filter(pk=values["vendor"]).first()
         if vendor is None:
             raise exceptions.ValidationError({"vendor": [_("No such vendor.")]})
-        if values["contract_end"] < values["contract_start"]:
-            raise exceptions.ValidationError(
-                {"contract_end": [_("The contract must end after it starts.")]}
-            )
         product = None
         if values.get("product") is not None:
             product = ItSystem.objects.visible_to(request.user).filter(pk=values["product"]).first()
             if product is None:
                 raise exceptions.ValidationError({"product": [_("No such catalogue system.")]})
-        if product is not None and (values.get("new_product") or "").strip():
-            raise exceptions.ValidationError(
-                {"new_product": [_("Choose a catalogue product or name a new one.")]}
-            )
         by_code = {p.municipality.code: p.municipality_id for p in tender.participants.all()}
-        starts = {}
-        for code, day in (values.get("starts") or {}).items():
+        wanted = values.get("starts") or {}
+        for code in wanted:
             if code not in by_code:
                 raise exceptions.ValidationError(
                     {
@@ -306,11 +299,21 @@ class TenderViewSet(ModelViewSet):
                         ]
                     }
                 )
-            if day > values["contract_end"]:
-                raise exceptions.ValidationError(
-                    {"starts": [_("The contract must end after it starts.")]}
-                )
-            starts[by_code[code]] = day
+        errors: dict[str, list[str]] = {}
+        for field, message in award_terms_problems(
+            values["contract_start"],
+            values["contract_end"],
+            wanted,
+            product is not None,
+            values.get("new_product"),
+        ):
+            # A participant's own start is reported under the field the client sent: "starts".
+            messages = errors.setdefault("starts" if isinstance(field, tuple) else field, [])
+            if message not in messages:
+                messages.append(message)
+        if errors:
+            raise exceptions.ValidationError(errors)
+        starts = {by_code[code]: day for code, day in wanted.items()}
         try:
             services.award(
                 tender,

@@ -1,7 +1,7 @@
 """Tender milestones in the iCal feeds of the landscape (landscape.calendar providers)."""
 
-from django.conf import settings
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samdigi.landscape.calendar import CalendarEvent
@@ -15,7 +15,6 @@ def tender_events(user, municipality_code=None):
     steps = TenderStep.objects.filter(
         tender__in=_tenders(user, municipality_code).filter(status__in=OPEN_STATUSES)
     ).select_related("tender__owner")
-    site = settings.SITE_URL.rstrip("/")
     for step in steps:
         tender = step.tender
         label = step.get_key_display()
@@ -27,10 +26,11 @@ def tender_events(user, municipality_code=None):
             % {
                 "name": tender.title,
                 "step": label,
-                "date": step.date.isoformat(),
+                "date": formats.date_format(step.date, "SHORT_DATE_FORMAT"),
                 "explanation": step.explanation,
             },
-            url=f"{site}{tender.get_absolute_url()}",
+            # A path: the feed makes it absolute against the host the site is reached under.
+            url=tender.get_absolute_url(),
         )
 
 

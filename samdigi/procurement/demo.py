@@ -15,6 +15,7 @@ from samdigi.procurement.models import (
     AwardCriteria,
     AwardDecision,
     Bid,
+    StepKey,
     Tender,
     TenderParticipant,
 )
@@ -59,6 +60,17 @@ TENDERS = [
         True,
     ),
 ]
+
+# The published tender's notice set a tender deadline that a corrected notice later extended: the
+# tender, its public page and its OCDS show the current one. reference → (first, current, why).
+REPLACED_DEADLINES = {
+    "DEMO-T3": (
+        datetime.date(2026, 11, 24),
+        datetime.date(2027, 1, 11),
+        "Tilbudsfristen er forlænget med en rettelsesbekendtgørelse efter spørgsmål fra "
+        "tilbudsgiverne.",
+    )
+}
 
 AWARDED = (
     "DEMO-T4",
@@ -115,6 +127,12 @@ def seed(stdout) -> int:
         tender.refresh_from_db()
         tender.status = status
         tender.save_if_current(tender.version)
+        if reference in REPLACED_DEADLINES:
+            first, current, reason = REPLACED_DEADLINES[reference]
+            tender.tender_deadline_on = first
+            tender.save_if_current(tender.version)
+            step = tender.steps.get(key=StepKey.TENDER_DEADLINE)
+            services.move_step(step, current, reason)
 
     reference, title, names, value = AWARDED
     tender, new = Tender.objects.get_or_create(

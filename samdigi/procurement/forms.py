@@ -8,6 +8,7 @@ from samdigi.core.access import scope_for
 from samdigi.core.forms import DateInput, VersionedModelForm
 from samdigi.landscape.models import ItSystem, KleClass, Vendor
 from samdigi.organizations.models import Municipality
+from samdigi.procurement.award_terms import award_terms_problems
 from samdigi.procurement.models import (
     AwardCriteria,
     AwardDecision,
@@ -219,16 +220,15 @@ class AwardForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("contract_start"), data.get("contract_end")
-        if start and end and end < start:
-            self.add_error("contract_end", _("The contract must end after it starts."))
-        for participant in self.participants:
-            name = self.start_field(participant)
-            own = data.get(name)
-            if own and end and end < own:
-                self.add_error(name, _("The contract must end after it starts."))
-        if data.get("product") and (data.get("new_product") or "").strip():
-            self.add_error("new_product", _("Choose a catalogue product or name a new one."))
+        fields = {p.municipality.code: self.start_field(p) for p in self.participants}
+        for field, message in award_terms_problems(
+            data.get("contract_start"),
+            data.get("contract_end"),
+            {code: data.get(name) for code, name in fields.items()},
+            bool(data.get("product")),
+            data.get("new_product"),
+        ):
+            self.add_error(fields[field[1]] if isinstance(field, tuple) else field, message)
         return data
 
 
@@ -312,4 +312,34 @@ class ComplaintForm(TenderChildForm):
         super().__init__(*args, **kwargs)
         self.fields["award"].queryset = AwardDecision.objects.visible_to(self.user).select_related(
             "vendor"
+        )
+
+
+class OpportunityFilterForm(forms.Form):
+    """The filters over the opportunities' summary table (GET parameters)."""
+
+    eu = forms.ChoiceField(
+        label=_("EU procedure"),
+        required=False,
+        choices=[("", _("all")), ("yes", _("required")), ("no", _("not required"))],
+    )
+    min_members = forms.IntegerField(
+        label=_("at least this many municipalities"), required=False, min_value=2, max_value=200
+    )
+    date_from = forms.DateField(label=_("common date from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("common date to"), required=False, widget=DateInput())
+
+    def summary_filter(self):
+        from samdigi.procurement.opportunity_summary import SummaryFilter
+
+        if not self.is_bound:
+            return SummaryFilter()
+        self.is_valid()  # a bad field is named on the page; the valid ones still filter
+        data = self.cleaned_data
+        eu = data.get("eu")
+        return SummaryFilter(
+            eu_required={"yes": True, "no": False}.get(eu),
+            min_members=data.get("min_members") or 0,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
         )

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import (
@@ -22,17 +23,21 @@ from samdigi.core.access import (
     may_link_member,
     scope_for,
 )
-from samdigi.core.models import OwnedModel, OwnedQuerySet, ParentAccessQuerySet, TrackedModel
+from samdigi.core.models import (
+    MONEY,
+    OwnedModel,
+    OwnedQuerySet,
+    ParentAccessQuerySet,
+    TrackedModel,
+)
 from samdigi.landscape.models import ProcurementProcedure
 from samdigi.procurement import timeline
-
-MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 def eur_rate() -> Decimal:
     """DKK per EUR used where a threshold has no official DKK figure (setting
     PROCUREMENT_EUR_RATE, default the ERM II central rate)."""
-    return Decimal(str(getattr(settings, "PROCUREMENT_EUR_RATE", timeline.DEFAULT_EUR_RATE)))
+    return Decimal(str(settings.PROCUREMENT_EUR_RATE))
 
 
 class Category(models.TextChoices):
@@ -288,6 +293,12 @@ class Tender(OwnedModel):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def history_labels(cls) -> dict:
+        """Names in the History of what replanning records besides fields: moved steps (by
+        their key) and the reason for moving, in the reader's language."""
+        return {**dict(StepKey.choices), "moved_reason": _("reason for moving")}
+
     def get_absolute_url(self):
         return reverse("procurement:tender_detail", args=[self.pk])
 
@@ -532,7 +543,7 @@ class TenderStep(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_key_display()} {self.date.isoformat()}"
+        return f"{self.get_key_display()} {formats.date_format(self.date, 'SHORT_DATE_FORMAT')}"
 
     @property
     def moved(self) -> bool:
@@ -740,7 +751,7 @@ class AwardDecision(ConstraintFieldsMixin, TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.vendor} {self.decided_on.isoformat()} ({self.get_status_display()})"
+        return f"{self.vendor} {formats.date_format(self.decided_on, 'SHORT_DATE_FORMAT')} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return self.tender.get_absolute_url()
@@ -837,7 +848,9 @@ class Complaint(ConstraintFieldsMixin, TrackedModel):
     def __str__(self):
         return _("Complaint by %(vendor)s, %(date)s") % {
             "vendor": self.complainant,
-            "date": self.filed_on.isoformat() if self.filed_on else "",
+            "date": formats.date_format(self.filed_on, "SHORT_DATE_FORMAT")
+            if self.filed_on
+            else "",
         }
 
     def get_absolute_url(self):

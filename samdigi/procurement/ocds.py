@@ -34,6 +34,7 @@ Choices made here, so that every release validates and means the same thing ever
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -138,7 +139,7 @@ class AwardInfo:
     date: date | datetime
     status: str = "active"
     id: str | None = None  # default "<local id>-award-<n>"
-    cancelled_on: date | datetime | None = None  # when an annulled decision was cancelled
+    cancelled_on: dt.date | datetime | None = None  # when an annulled decision was cancelled
 
 
 @dataclass(frozen=True)

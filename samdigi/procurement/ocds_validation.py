@@ -3,9 +3,10 @@
 The package schema refers to the release schema by its URL
 (``https://standard.open-contracting.org/schema/1__1__5/release-schema.json``). Validation must
 never reach the network — the server may have none, and a test must not depend on a web site — so
-a ``referencing`` registry maps each schema's ``id`` to the local copy in the directory passed in
-(``shared/reference/ocds-1.1.5`` in this project). A reference outside that registry fails as
-unresolvable instead of being fetched.
+a ``referencing`` registry maps each schema's ``id`` to the local copy in ``SCHEMA_DIR``
+(``samdigi/procurement/ocds_schema/``, shipped with the project under the schemas' own Apache 2.0
+licence, see its README) or in another directory passed in. A reference outside that registry
+fails as unresolvable instead of being fetched.
 
 The schema declares JSON Schema draft 4, so the draft 4 validator is used, with format checking:
 ``date-time`` is checked (``rfc3339-validator`` is installed); ``uri`` is checked only if a URI
@@ -29,6 +30,8 @@ from typing import Any
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 
+# The official OCDS 1.1.5 files, inside the repository so that nothing reads outside its tree.
+SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
 PACKAGE_SCHEMA = "release-package-schema.json"
 RELEASE_SCHEMA = "release-schema.json"
 _OCID = re.compile(r"ocds-[a-z0-9]{6}-.+")
@@ -54,7 +57,7 @@ def _load(schema_dir: str) -> tuple[dict[str, Any], dict[str, Any], Registry]:
     return schemas[PACKAGE_SCHEMA], schemas[RELEASE_SCHEMA], registry
 
 
-def load_registry(schema_dir: Path | str) -> Registry:
+def load_registry(schema_dir: Path | str = SCHEMA_DIR) -> Registry:
     """The registry mapping the schemas' URLs to the local files (cached per directory)."""
     return _load(str(Path(schema_dir).resolve()))[2]
 
@@ -101,7 +104,7 @@ def _release_checks(releases: list[Any], path: str) -> list[str]:
     return messages
 
 
-def validate_release_package(package: Any, schema_dir: Path | str) -> list[str]:
+def validate_release_package(package: Any, schema_dir: Path | str = SCHEMA_DIR) -> list[str]:
     """Error messages for ``package`` against the official schema; an empty list means valid.
 
     Each message starts with the JSON path of the offending value.
@@ -113,7 +116,7 @@ def validate_release_package(package: Any, schema_dir: Path | str) -> list[str]:
     return messages
 
 
-def validate_release(release: Any, schema_dir: Path | str) -> list[str]:
+def validate_release(release: Any, schema_dir: Path | str = SCHEMA_DIR) -> list[str]:
     """Error messages for a single release against the release schema."""
     _, release_schema, registry = _load(str(Path(schema_dir).resolve()))
     return _errors(_validator(release_schema, registry), release) + _release_checks([release], "$")
@@ -126,7 +129,7 @@ def _codelist(schema_dir: str, name: str) -> frozenset[str]:
         return frozenset(row["Code"] for row in csv.DictReader(handle))
 
 
-def codelist_warnings(package: Any, schema_dir: Path | str) -> list[str]:
+def codelist_warnings(package: Any, schema_dir: Path | str = SCHEMA_DIR) -> list[str]:
     """Values of the open codelists this project writes that are not in the standard's lists.
 
     Open codelists may be extended, so these are warnings, not errors: they flag typos.

@@ -21,7 +21,7 @@ prolongation. A member that would have reached a group's target with those optio
 the group as a ``MemberGap``: the reason, and the days between its current end and the joint
 contract's start that nothing covers.
 
-Month arithmetic follows the end-of-month rule (``samdigi.core.rules.months``, DOMAIN.md).
+Month arithmetic follows the end-of-month rule (``samdigi.core.rules.months``, docs/domain.md).
 
 Speed: contracts are first bucketed by match key in a dict, then each bucket is swept over its
 sorted interval endpoints. Nothing compares contracts across the country pairwise, and the
@@ -524,6 +524,8 @@ def _plan(cand: _Candidate, target: date) -> MemberPlan:
 
 
 _Lapsed = tuple[str, date, date, date, "str | int | None", tuple[tuple[str, str], ...]]
+# A group's basis: (basis, label, system id, KLE area, contract type), as _RawGroup takes them.
+_Basis = tuple[str, str, "str | int | None", "str | None", "str | None"]
 
 
 def _gaps(
@@ -535,7 +537,7 @@ def _gaps(
     result: dict[str, tuple[_RawGroup, MemberGap]] = {}
     if not lapsed:
         return result
-    by_key: dict[tuple, list[_RawGroup]] = defaultdict(list)
+    by_key: dict[tuple[object, ...], list[_RawGroup]] = defaultdict(list)
     for raw in raw_groups:
         if raw.basis == SYSTEM:
             by_key[(SYSTEM, raw.system_id)].append(raw)
@@ -544,7 +546,9 @@ def _gaps(
     for cid, (muni, end, decision, reach, system_id, kle_keys) in lapsed.items():
         if cid in grouped:
             continue
-        keys = [(0, (SYSTEM, system_id))] if system_id is not None else []
+        keys: list[tuple[int, tuple[object, ...]]] = (
+            [(0, (SYSTEM, system_id))] if system_id is not None else []
+        )
         keys.extend((1, (KLE_CONTRACT_TYPE, area, ctype)) for area, ctype in kle_keys)
         best: tuple[int, int, _RawGroup] | None = None
         for rank, key in keys:
@@ -737,7 +741,7 @@ def _find(
         limit = min(threshold, value * (15 if info.category == WORKS else 10) / 100)
         prolong = _max_months(limit, annual, max_prolongation) if max_prolongation else 0
         reach = _reach(end, usable * step, prolong)
-        if lapsed_months:
+        if lapsed_months and decision is not None:  # a lapsed option had a decision date
             kle_keys = tuple((area, ctype) for area in areas)
             lapsed[cid] = (
                 info.municipality_code,
@@ -769,7 +773,7 @@ def _find(
 
     raw_groups: list[_RawGroup] = []
 
-    def make_group(members: list[_Candidate], day: int, basis: tuple) -> str:
+    def make_group(members: list[_Candidate], day: int, basis: _Basis) -> str:
         target = date.fromordinal(day)
         key = group_key((c.cid for c in members), target)
         group = _RawGroup(key, *basis, target, members)
@@ -778,7 +782,7 @@ def _find(
         raw_groups.append(group)
         return key
 
-    def run_key(cands: list[_Candidate], basis: tuple) -> None:
+    def run_key(cands: list[_Candidate], basis: _Basis) -> None:
         label = basis[1]
         everyone = cands
         cands = [c for c in cands if c.group is None]
@@ -916,19 +920,21 @@ def _find(
 
     decisions: dict[str, ContractDecision] = {}
     for entry in entries:
-        if type(entry) is tuple:
+        if isinstance(entry, tuple):
             cid, muni, reason = entry
             reasons = out_reasons(cid, muni, (reason,))
             decisions[cid] = ContractDecision(cid, muni, False, None, reasons)
             continue
         c = entry
-        raw = c.group
-        if raw is None:
+        in_group = c.group
+        if in_group is None:
             reasons = out_reasons(c.cid, c.muni, tuple(c.reasons))
             decisions[c.cid] = ContractDecision(c.cid, c.muni, False, None, reasons)
         else:
-            reason = Reason(IN_GROUP, raw.label, c.current_end, raw.target, raw.key, plan=c.plan)
-            decisions[c.cid] = ContractDecision(c.cid, c.muni, True, raw.key, (reason,))
+            reason = Reason(
+                IN_GROUP, in_group.label, c.current_end, in_group.target, in_group.key, plan=c.plan
+            )
+            decisions[c.cid] = ContractDecision(c.cid, c.muni, True, in_group.key, (reason,))
     return OpportunityReport(
         groups=tuple(groups),
         decisions=decisions,

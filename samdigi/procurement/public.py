@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 
-from samdigi.procurement.models import Tender, TenderParticipant, TenderStep
+from samdigi.procurement.models import StepKey, Tender, TenderParticipant, TenderStep
 
 
 def public_q() -> Q:
@@ -39,4 +39,15 @@ def public_tender_detail(request, pk):
         tender = published_tenders().get(pk=pk)
     except Tender.DoesNotExist as error:
         raise Http404 from error
-    return render(request, "procurement/public_tender_detail.html", {"tender": tender})
+    return render(
+        request,
+        "procurement/public_tender_detail.html",
+        {"tender": tender, "tender_deadline": current_tender_deadline(tender)},
+    )
+
+
+def current_tender_deadline(tender):
+    """The deadline bidders must meet now: the actual one (the notice's, as corrected), else the
+    planned step; the same date OCDS publishes as tenderPeriod.endDate."""
+    planned = next((s.date for s in tender.steps.all() if s.key == StepKey.TENDER_DEADLINE), None)
+    return tender.tender_deadline_on or planned

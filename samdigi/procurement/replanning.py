@@ -138,6 +138,7 @@ def replan(tender, user=None, *, fresh=False, extra_move=None) -> timeline.Sched
             _("The date is earlier than the law allows: %(earliest)s at the earliest.")
             % {"earliest": rule_texts._day(earliest)}
         )
+    steps_changed = False
     with translation.override(settings.LANGUAGE_CODE):
         texts = {step.key: rule_texts.step_text(step, tender.procedure) for step in result.steps}
         assessment = assessment_text(result)
@@ -155,25 +156,34 @@ def replan(tender, user=None, *, fresh=False, extra_move=None) -> timeline.Sched
             TenderStep.objects.create(
                 tender=tender, key=step.key, created_by=user, updated_by=user, **values
             )
+            steps_changed = True
         elif any(getattr(row, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(row, name, value)
             row.updated_by = user
             row.save()
+            steps_changed = True
     for row in existing.values():
         row.delete()
+        steps_changed = True
     for key, day, _earliest in result.dropped_moves:
         _history(
             tender,
             user,
             {
-                rule_texts.step_label(key): [day.isoformat(), result.dates()[key].isoformat()],
-                str(_("reason for moving")): [moves[key][1], None],
+                # Keys, not labels: the History names them in the reader's language.
+                key: [day.isoformat(), result.dates()[key].isoformat()],
+                "moved_reason": [moves[key][1], None],
             },
         )
-    Tender.objects.filter(pk=tender.pk).update(
-        eu_procedure_required=result.classification.eu_required, classification=assessment
-    )
+    stored = {
+        "eu_procedure_required": result.classification.eu_required,
+        "classification": assessment,
+    }
+    if steps_changed:
+        # The published dates changed: OCDS readers polling with ?since= must see the tender again.
+        stored["updated_at"] = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(**stored)
     tender.eu_procedure_required = result.classification.eu_required
     tender.classification = assessment
     _remember(tender)
@@ -185,13 +195,24 @@ def move_step(step, new_date, reason, user=None) -> timeline.Schedule:
     date breaks a legal minimum or comes before the step before it."""
     tender = step.tender
     old = step.date
-    result = replan(tender, user, extra_move=(step.key, new_date, reason))
+    actual_field = next(
+        (f for f, key in ACTUAL_FIELDS.items() if key == step.key and getattr(tender, f)), None
+    )
+    if actual_field is not None:
+        # The step's date is a fact (e.g. the tender deadline the notice set): moving it replaces
+        # the fact (a corrected notice), or the plan would drop the move silently and keep showing
+        # the replaced date on the tender, its public page and in OCDS.
+        setattr(tender, actual_field, new_date)
+        tender.save_if_current(tender.version, user)
+        result = replan(tender, user)
+    else:
+        result = replan(tender, user, extra_move=(step.key, new_date, reason))
     _history(
         tender,
         user,
         {
-            str(step.get_key_display()): [old.isoformat(), new_date.isoformat()],
-            str(_("reason for moving")): [None, reason],
+            step.key: [old.isoformat(), new_date.isoformat()],
+            "moved_reason": [None, reason],
         },
     )
     return result

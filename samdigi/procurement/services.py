@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samdigi.core.access import ASSOCIATION_ADMIN, current_membership_q, scope_for
+from samdigi.core.quarters import quarter_key, quarter_label
 from samdigi.landscape.models import Contract, LeadTime, lead_time_overrides_for
 from samdigi.procurement import ocds, opportunities, timeline
 from samdigi.procurement.models import (
@@ -60,7 +61,7 @@ class AwardNotAllowed(ProcurementError):
 
 def ocds_prefix() -> str:
     """The registered OCID prefix, from the OCDS_PREFIX setting ("ocds-" + 6 characters)."""
-    raw = getattr(settings, "OCDS_PREFIX", "ocds-xxxxxx")
+    raw = settings.OCDS_PREFIX
     return raw[5:] if raw.startswith("ocds-") else raw
 
 
@@ -597,10 +598,40 @@ def find_for_association(association, user, as_of=None) -> FinderResult:
     return FinderResult(association, as_of, report, views, contracts, covered, decisions)
 
 
-@transaction.atomic
-def plan_opportunity(association, key, user) -> Tender:
-    """Turn a group into a planned joint tender of the association with its participants and
-    contracts, scheduled backwards from the common start."""
+@dataclass
+class PlanPreview:
+    """What planning a group as a joint tender will create, shown before anything is created."""
+
+    view: OpportunityView
+    title: str
+    description: str
+    procedure: str
+    estimated_value: Decimal
+    required_start: datetime.date
+    #: (municipality, [(plan, contract)], estimated value, options needed) per participant.
+    participants: list
+    #: Every contract the tender replaces (the members', and those that leave a gap).
+    contracts: list
+    schedule: timeline.Schedule | None = None
+
+    @property
+    def procedure_label(self):
+        from samdigi.procurement import rule_texts
+
+        return rule_texts.procedure_label(self.procedure)
+
+    @property
+    def steps(self):
+        """(label, date) of the planned steps, earliest first."""
+        from samdigi.procurement import rule_texts
+
+        if self.schedule is None:
+            return []
+        return [(rule_texts.step_label(step.key), step.date) for step in self.schedule.steps]
+
+
+def plan_preview(association, key, user, with_schedule=True) -> PlanPreview:
+    """The tender, participants and dates that `plan_opportunity` would create for a group."""
     result = find_for_association(association, user)
     view = result.view(key)
     if view is None:
@@ -608,8 +639,36 @@ def plan_opportunity(association, key, user) -> Tender:
     group = view.group
     procedure = timeline.OPEN if view.eu_procedure_required else timeline.NATIONAL
     subject = view.system.name if view.system else group.kle_area
-    tender = Tender.objects.create(
-        owner=association,
+    by_municipality = defaultdict(list)
+    for plan, contract, _text in view.members():
+        by_municipality[contract.owner_id].append((plan, contract))
+    participants = [
+        (
+            rows[0][1].owner,
+            rows,
+            sum((plan.estimated_value for plan, _c in rows), Decimal(0)),
+            sum(plan.options_to_use for plan, _c in rows),
+        )
+        for rows in by_municipality.values()
+    ]
+    schedule_result = None
+    if with_schedule:
+        # As schedule_tender will plan it: backwards from the common start, with the
+        # association's own lead time for the procedure where it has one.
+        lead = (
+            LeadTime.objects.filter(association_id=association.pk, procedure=procedure)
+            .values_list("months", flat=True)
+            .first()
+        )
+        schedule_result = schedule(
+            procedure,
+            timeline.SERVICES,
+            group.combined_estimated_value,
+            group.joint_start,
+            lead_months=lead,
+        )
+    return PlanPreview(
+        view=view,
         title=_("Joint tender: %(subject)s") % {"subject": subject},
         description=_(
             "Planned from the opportunity finder: %(count)s contracts of %(municipalities)s "
@@ -621,9 +680,28 @@ def plan_opportunity(association, key, user) -> Tender:
             "date": group.target_date.isoformat(),
         },
         procedure=procedure,
-        category=timeline.SERVICES,
         estimated_value=group.combined_estimated_value,
         required_start=group.joint_start,
+        participants=participants,
+        contracts=sorted(view.contracts.values(), key=lambda c: (c.owner.name, c.name)),
+        schedule=schedule_result,
+    )
+
+
+@transaction.atomic
+def plan_opportunity(association, key, user) -> Tender:
+    """Turn a group into a planned joint tender of the association with its participants and
+    contracts, scheduled backwards from the common start (what `plan_preview` showed)."""
+    preview = plan_preview(association, key, user, with_schedule=False)
+    view = preview.view
+    tender = Tender.objects.create(
+        owner=association,
+        title=preview.title,
+        description=preview.description,
+        procedure=preview.procedure,
+        category=timeline.SERVICES,
+        estimated_value=preview.estimated_value,
+        required_start=preview.required_start,
         coordinator=user,
         opportunity_key=key,
         created_by=user,
@@ -632,16 +710,13 @@ def plan_opportunity(association, key, user) -> Tender:
     tender.contracts.set(view.contracts.values())
     if view.system:
         tender.systems.set([view.system])
-    by_municipality = defaultdict(list)
-    for plan, contract, _text in view.members():
-        by_municipality[contract.owner_id].append((plan, contract))
-    for municipality_id, rows in by_municipality.items():
+    for municipality, rows, value, options in preview.participants:
         TenderParticipant.objects.create(
             tender=tender,
-            municipality_id=municipality_id,
-            estimated_value=sum((plan.estimated_value for plan, _c in rows), Decimal(0)),
+            municipality_id=municipality.pk,
+            estimated_value=value,
             replaced_contract=rows[0][1],
-            options_needed=sum(plan.options_to_use for plan, _c in rows),
+            options_needed=options,
             created_by=user,
             updated_by=user,
         )
@@ -654,7 +729,7 @@ def plan_opportunity(association, key, user) -> Tender:
 
 
 def quarter_of(day: datetime.date) -> str:
-    return f"{day.year} K{(day.month - 1) // 3 + 1}"
+    return quarter_label(day)
 
 
 def pipeline_scope(user, municipality=None, association=None):
@@ -690,10 +765,10 @@ def pipeline(tenders):
         if day is None:
             undated.append(tender)
         else:
-            quarters[quarter_of(day)].append(tender)
+            quarters[quarter_key(day)].append(tender)
     ordered = [
-        (label, sorted(items, key=lambda t: t.pipeline_date))
-        for label, items in sorted(quarters.items())
+        (quarter_label(key), sorted(items, key=lambda t: t.pipeline_date))
+        for key, items in sorted(quarters.items())
     ]
     return ordered, undated
 
@@ -826,7 +901,7 @@ def releases_for(tender) -> list[dict]:
 
 def package_for(releases, uri, published=None) -> dict:
     published = published or timezone.now()
-    name = getattr(settings, "OCDS_PUBLISHER_NAME", "samdigi")
+    name = settings.OCDS_PUBLISHER_NAME
     if not releases:
         return {
             "uri": uri,

@@ -21,6 +21,7 @@ them treated as closed days can plan a buffer in the norms.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -143,7 +144,7 @@ def _whole_kr(amount: Decimal) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-# One month-arithmetic function for every app: the end-of-month rule of DOMAIN.md (30.09 + 6
+# One month-arithmetic function for every app: the end-of-month rule of docs/domain.md (30.09 + 6
 # months = 31.03). Re-exported here because the schedules and the opportunity finder import it.
 add_months = _add_months
 
@@ -267,7 +268,8 @@ class ThresholdPeriod:
 
     def raw(self, category: str) -> Amount:
         _check_category(category)
-        return getattr(self, category)
+        amount: Amount = getattr(self, category)
+        return amount
 
     def amount(self, category: str, eur_rate: Decimal = DEFAULT_EUR_RATE) -> ThresholdAmount:
         """The category's threshold with a DKK figure; converted and flagged if not official."""
@@ -687,7 +689,7 @@ class Step:
     date: date
     rule: str
     explanation: str
-    legal_earliest: date | None = None
+    legal_earliest: dt.date | None = None  # "date" is the field above in here
     #: ``code`` and ``params`` let a caller render ``explanation`` in another language: the code
     #: names a text in ``TEXT_CODES``, the params fill it (dates as ``date``). ``note`` is a code
     #: from ``working_day_note`` when the date falls on a day that is a working day in law but
@@ -1123,7 +1125,7 @@ def schedule(
 
     ``call_date`` is the day the call for competition was actually sent (or, for a procedure
     without a call, the day it actually started): the threshold period in force that day applies
-    (directive art. 5(4); DOMAIN.md says 5(2), the 2004 directive's numbering) instead of the one
+    (Directive 2014/24/EU art. 5(4); docs/domain.md on the brief citing 5(2)) instead of the one
     on the planned date.
     """
     _check_procedure(procedure)

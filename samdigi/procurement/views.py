@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from samdigi.core.access import can_edit_somewhere, scope_for
 from samdigi.core.models import Attachment
@@ -19,7 +19,14 @@ from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditVie
 from samdigi.landscape.forms import AttachmentForm
 from samdigi.landscape.models import Contract
 from samdigi.organizations.models import Association, Municipality
-from samdigi.procurement import filters, forms, rule_texts, services, tables
+from samdigi.procurement import (
+    filters,
+    forms,
+    opportunity_summary,
+    rule_texts,
+    services,
+    tables,
+)
 from samdigi.procurement.models import (
     AwardDecision,
     Complaint,
@@ -204,10 +211,18 @@ def tender_step_move(request, pk, key):
                 messages.success(request, _("The date was moved; the reason is in the history."))
                 return HttpResponseRedirect(tender.get_absolute_url())
         status = 400
+    from samdigi.procurement import replanning
+
     return render(
         request,
         "procurement/step_move.html",
-        {"tender": tender, "step": step, "form": form},
+        {
+            "tender": tender,
+            "step": step,
+            "form": form,
+            # The stored explanation is in Danish; the page speaks the reader's language.
+            "explanation": replanning.timeline_rows(tender, [step])[0]["text"],
+        },
         status=status,
     )
 
@@ -368,44 +383,117 @@ def _association_for_finder(request, raw=None):
 
 @login_required
 def opportunity_list(request):
-    """The joint-tender opportunity finder over the association's contracts the user can see."""
+    """The joint-tender opportunity finder over the association's contracts the user can see: a
+    sortable, filterable summary first, each group's explanation folded out below it."""
     association = _association_for_finder(request)
     result = services.find_for_association(association, request.user)
-    return render(
-        request,
-        "procurement/opportunities.html",
-        {
-            "association": association,
-            "associations": Association.objects.visible_to(request.user),
-            "result": result,
-            "can_plan": scope_for(request.user).can_edit_owned(association.pk),
-            "window_months": services.OPPORTUNITY_WINDOW_MONTHS,
-            "lead_months": services.OPPORTUNITY_LEAD_MONTHS,
-            "max_prolongation": services.OPPORTUNITY_MAX_PROLONGATION,
-            # Only tenders the user may see are named; another tenant's (e.g. an internal one)
-            # covers its contract anonymously.
-            "tenders": Tender.objects.visible_to(request.user).in_bulk(
-                set(result.covered.values())
-            ),
-        },
+    filter_form = forms.OpportunityFilterForm(request.GET)
+    sort = opportunity_summary.normalise_sort(request.GET.get("sort"))
+    rows = opportunity_summary.select(
+        (summary_row(view) for view in result.views), filter_form.summary_filter(), sort
+    )
+    shown = {row.key for row in rows}
+    query = request.GET.copy()
+    query.pop("sort", None)
+    context = {
+        "association": association,
+        "associations": Association.objects.visible_to(request.user),
+        "result": result,
+        "rows": rows,
+        "shown_views": [view for view in result.views if view.key in shown],
+        "filter_form": filter_form,
+        "sort": sort,
+        "sort_links": sort_links(sort),
+        "summary_columns": summary_columns(),
+        "query": query.urlencode(),
+        "can_plan": scope_for(request.user).can_edit_owned(association.pk),
+        "window_months": services.OPPORTUNITY_WINDOW_MONTHS,
+        "lead_months": services.OPPORTUNITY_LEAD_MONTHS,
+        "max_prolongation": services.OPPORTUNITY_MAX_PROLONGATION,
+        # Only tenders the user may see are named; another tenant's (e.g. an internal one)
+        # covers its contract anonymously.
+        "tenders": Tender.objects.visible_to(request.user).in_bulk(set(result.covered.values())),
+    }
+    template = "procurement/opportunities.html"
+    if request.htmx and request.htmx.target == "opportunity-summary":
+        template += "#summary"
+    return render(request, template, context)
+
+
+def summary_row(view) -> opportunity_summary.SummaryRow:
+    group = view.group
+    if view.system:
+        name = view.system.name
+    else:
+        name = _("KLE %(area)s, contract type %(type)s") % {
+            "area": group.kle_area,
+            "type": group.contract_type,
+        }
+    return opportunity_summary.SummaryRow(
+        key=group.key,
+        rank=group.rank,
+        name=name,
+        members=len(group.municipality_codes),
+        contracts=len(group.members),
+        target_date=group.target_date,
+        value=group.combined_estimated_value,
+        eu_required=view.eu_procedure_required,
     )
 
 
+def summary_columns() -> list:
+    """(sort key, header, numeric) of the summary table, in the order shown."""
+    return [
+        ("rank", _("No."), True),
+        ("group", _("Group"), False),
+        ("members", _("Municipalities"), True),
+        ("date", _("Common end date"), False),
+        ("value", _("Combined estimated value"), True),
+        ("eu", _("EU procedure"), False),
+        ("avoided", _("Separate tenders avoided"), True),
+    ]
+
+
+def sort_links(sort) -> dict:
+    """Column → (the sort its header link asks for, "ascending"/"descending"/"" now)."""
+    links = {}
+    for key in opportunity_summary.SORTS:
+        if sort == key:
+            links[key] = (f"-{key}", "ascending")
+        elif sort == f"-{key}":
+            links[key] = (key, "descending")
+        else:
+            links[key] = (key, "")
+    return links
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def opportunity_plan(request, key):
-    """Turn a group into a planned joint tender of the association (its admins only)."""
-    association = _association_for_finder(request, request.POST.get("association", ""))
+    """Turn a group into a planned joint tender of the association (its admins only): GET shows
+    what would be created, only the confirming POST creates it."""
+    raw = request.POST.get("association", "") if request.method == "POST" else None
+    association = _association_for_finder(request, raw)
     if not scope_for(request.user).can_edit_owned(association.pk):
         raise PermissionDenied(_("Only the association's admins plan joint tenders."))
+    back = reverse("procurement:opportunities") + f"?association={association.pk}"
+    if request.method != "POST":
+        try:
+            preview = services.plan_preview(association, key, request.user)
+        except services.ProcurementError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(back)
+        return render(
+            request,
+            "procurement/opportunity_plan.html",
+            {"association": association, "preview": preview, "back": back},
+        )
     try:
         with transaction.atomic():
             tender = services.plan_opportunity(association, key, request.user)
     except services.ProcurementError as error:
         messages.error(request, error.message)
-        return HttpResponseRedirect(
-            reverse("procurement:opportunities") + f"?association={association.pk}"
-        )
+        return HttpResponseRedirect(back)
     messages.success(request, _("The joint tender was planned: %(name)s.") % {"name": tender})
     return HttpResponseRedirect(tender.get_absolute_url())
 

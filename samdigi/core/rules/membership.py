@@ -1,4 +1,4 @@
-"""Which municipality a record may link to, by association membership (ARCHITECTURE.md, "Access:
+"""Which municipality a record may link to, by association membership (docs/architecture.md, "Access:
 one place"): a joint project's or tender's participants are current members of the owning
 association; a member that has left may stay on records that started before it left, but cannot
 be added afresh.

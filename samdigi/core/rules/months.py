@@ -1,6 +1,6 @@
 """Month arithmetic with the end-of-month rule, the one month function for every app.
 
-DOMAIN.md ("Contracts: the dates that matter"): contracts are read so that a date that is the last
+docs/domain.md ("Contracts: the dates that matter"): contracts are read so that a date that is the last
 day of its month maps to the last day of the target month (30 September + 6 months = 31 March; six
 months' notice before 30 April is 31 October), while any other date keeps its day number, clamped
 to the target month's length (30 January + 1 month = 28/29 February). Plain ``relativedelta`` gets

@@ -21,6 +21,14 @@ def number(value):
 
 
 @register.filter
+def quarter(value):
+    """A date (or a (year, quarter) pair) as "K4 2026" / "Q4 2026"."""
+    from samdigi.core.quarters import quarter_label
+
+    return quarter_label(value) if value else ""
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if mapping else key
 

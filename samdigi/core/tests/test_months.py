@@ -1,4 +1,4 @@
-"""The end-of-month rule (DOMAIN.md, "Contracts: the dates that matter"): examples, then
+"""The end-of-month rule (docs/domain.md, "Contracts: the dates that matter"): examples, then
 properties over every month-end of 2024-2032 and over arbitrary dates."""
 
 import calendar

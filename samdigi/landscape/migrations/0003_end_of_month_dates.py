@@ -1,4 +1,4 @@
-"""Recompute the stored contract dates with the end-of-month rule (DOMAIN.md, issue 8).
+"""Recompute the stored contract dates with the end-of-month rule (docs/domain.md, issue 8).
 
 The stored dates were computed with clamping month arithmetic (30.09 + 6 months gave 30.03, not
 31.03), and the re-tender start used the current contract's procedure instead of the one the

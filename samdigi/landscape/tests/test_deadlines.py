@@ -363,7 +363,7 @@ def test_effective_end_of_fixed_term_cut_short_by_notice():
                 terminated_on=D(2025, 12, 1),
             ),
             D(2026, 4, 1),
-            # DOMAIN.md: "terminated" applies from the day after the end the notice produces,
+            # docs/domain.md: "terminated" applies from the day after the end the notice produces,
             # also when that end is the term's own end (it was "expired"/"notice_given" before).
             "terminated",
             ("started", "expired", "terminated"),
@@ -485,7 +485,7 @@ def test_every_rule_has_a_text_and_every_text_is_one_sentence():
         ("national", 6),
         ("framework_call_off", 3),
         ("direct_award", 3),
-        ("negotiated_without_publication", 3),  # DOMAIN.md insights: 3 months (was 12)
+        ("negotiated_without_publication", 3),  # docs/domain.md insights: 3 months (was 12)
     ],
 )
 def test_default_lead_months(procedure, months):
@@ -704,7 +704,7 @@ def test_engine_modules_import_nothing_from_django():
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, timeout=60)
 
 
-# --- the end-of-month rule (DOMAIN.md, issue 8) --------------------------------------------------
+# --- the end-of-month rule (docs/domain.md, issue 8) -------------------------------------------
 
 
 def test_option_from_a_month_end_runs_to_the_month_end():
@@ -717,7 +717,7 @@ def test_option_from_a_month_end_runs_to_the_month_end():
 @pytest.mark.parametrize(
     ("end", "notice", "expected"),
     [
-        (D(2027, 4, 30), 6, D(2026, 10, 31)),  # DOMAIN.md's example
+        (D(2027, 4, 30), 6, D(2026, 10, 31)),  # docs/domain.md's example
         (D(2027, 4, 30), 1, D(2027, 3, 31)),
         (D(2027, 6, 30), 3, D(2027, 3, 31)),
         (D(2027, 9, 30), 1, D(2027, 8, 31)),

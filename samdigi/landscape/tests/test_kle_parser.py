@@ -1,4 +1,4 @@
-"""The KLE reader: small synthetic files in the shape of KLE-FORMAT.md, hostile ones included.
+"""The KLE reader: small synthetic files in the shape docs/domain.md describes ("KLE"), hostile ones included.
 
 The real plan is KL's and is never used here; every title below is made up or a main-group title.
 """
@@ -452,7 +452,7 @@ def test_main_groups():
     assert all(kle_level(number) == 1 for number in numbers)
     assert all(title and title == title.strip() for _, title in KLE_MAIN_GROUPS)
     titles = dict(KLE_MAIN_GROUPS)
-    # The ones DOMAIN.md names.
+    # The ones docs/domain.md names.
     assert titles["00"] == "Kommunens styrelse"
     assert titles["27"] == "Social service"
     assert titles["28"] == "Dagtilbud"

@@ -16,7 +16,8 @@ def test_login_association_language_municipality_logout(live_server, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     with chromium_page(live_server.url) as page:
-        page.goto("/")
+        # The front page explains samdigi before login; the login page is its own.
+        page.goto("/accounts/login/")
         assert page.locator("h1").inner_text() == "Log ind i samdigi"
         page.get_by_label("Brugernavn").fill("sekretariat")
         page.get_by_label("Adgangskode").fill("samdigi-demo")

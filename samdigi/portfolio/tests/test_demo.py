@@ -74,12 +74,12 @@ def test_every_page_of_the_demo_portfolio_opens_for_the_secretariat():
 
     assert client.get(Benefit.objects.first().get_absolute_url()).status_code == 200
     assert client.get(BusinessCase.objects.first().get_absolute_url()).status_code == 200
-    meeting = SteeringMeeting.objects.get()
-    assert client.get(meeting.get_absolute_url()).status_code == 200
-    assert (
-        client.get(reverse("portfolio:meeting_export", args=[meeting.pk, "minutes"])).status_code
-        == 200
-    )
+    # The quarterly meetings held, and the next one with a request on its agenda.
+    assert SteeringMeeting.objects.count() == 8
+    for meeting in SteeringMeeting.objects.all():
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+        export = reverse("portfolio:meeting_export", args=[meeting.pk, "minutes"])
+        assert client.get(export).status_code == 200
     project = Project.objects.filter(kind="joint", phase__closes_project=False).first()
     for name in (
         "project_add",

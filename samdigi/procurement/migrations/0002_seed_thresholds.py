@@ -1,4 +1,4 @@
-"""Seed the threshold periods from timeline.DEFAULT_THRESHOLDS (the table of DOMAIN.md)."""
+"""Seed the threshold periods from timeline.DEFAULT_THRESHOLDS (the table of docs/domain.md)."""
 
 from django.db import migrations
 

@@ -2,13 +2,16 @@
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from samdigi.core.testing import PERSONAS, api_client_for
 from samdigi.procurement import services
-from samdigi.procurement.ocds_validation import codelist_warnings, validate_release_package
+from samdigi.procurement.ocds_validation import (
+    SCHEMA_DIR,
+    codelist_warnings,
+    validate_release_package,
+)
 from samdigi.procurement.tests.helpers import (
     joint_tender,
     municipal_tender,
@@ -18,10 +21,6 @@ from samdigi.procurement.tests.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-# shared/ is a sibling of the repository root: tests/ → procurement/ → samdigi/ → repo root.
-SCHEMA_DIR = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "ocds-1.1.5"
-).resolve()
 
 SCHEDULE = "/api/v1/procurement/schedule/"
 REQUEST = {

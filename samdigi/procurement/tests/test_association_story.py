@@ -5,7 +5,6 @@ waves, and the whole story in OCDS, valid against the 1.1.5 schema."""
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -14,13 +13,14 @@ from samdigi.core.testing import api_client_for, client_for
 from samdigi.landscape.models import Contract, Vendor
 from samdigi.organizations.models import AssociationMember, Municipality
 from samdigi.procurement.models import AwardDecision, Tender
-from samdigi.procurement.ocds_validation import codelist_warnings, validate_release_package
+from samdigi.procurement.ocds_validation import (
+    SCHEMA_DIR,
+    codelist_warnings,
+    validate_release_package,
+)
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_DIR = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "ocds-1.1.5"
-).resolve()
 # Ten more Sjælland municipalities join Roskilde (own) and Køge (peer): twelve members.
 MORE_MEMBERS = ("253", "269", "350", "316", "326", "329", "330", "336", "340", "370")
 WAVES = ("2029-01-01", "2029-04-01", "2029-09-01")

@@ -2,19 +2,17 @@
 the group as a joint tender, schedule it backwards, publish it and download valid OCDS."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from samdigi.core.browser import chromium_page
-from samdigi.procurement.ocds_validation import validate_release_package
+from samdigi.procurement.ocds_validation import SCHEMA_DIR, validate_release_package
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SCHEMA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "ocds-1.1.5"
 
 
 def test_opportunity_to_published_joint_tender_with_valid_ocds(live_server, settings):
@@ -31,6 +29,9 @@ def test_opportunity_to_published_joint_tender_with_valid_ocds(live_server, sett
         assert "Journalis ESDH" in page.content()
         assert "Hvorfor sammen" in page.content() or "samme katalogsystem" in page.content()
         page.locator("[data-testid^=plan-]").first.click()
+        # A preview first: nothing is created until it is confirmed.
+        page.wait_for_selector("[data-testid=plan-preview]")
+        page.get_by_test_id("plan-confirm").click()
         page.wait_for_selector("[data-testid=participants]")
         assert page.get_by_test_id("participants").locator("tbody tr").count() >= 2
 

@@ -25,6 +25,7 @@ from samdigi.procurement.ocds import (
     release_package,
 )
 from samdigi.procurement.ocds_validation import (
+    SCHEMA_DIR,
     codelist_warnings,
     load_registry,
     validate_release,
@@ -32,10 +33,6 @@ from samdigi.procurement.ocds_validation import (
 )
 from samdigi.procurement.timeline import PROCEDURES
 
-# shared/ is a sibling of the repository root: tests/ → procurement/ → samdigi/ → repo root.
-SCHEMA_DIR = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "ocds-1.1.5"
-).resolve()
 PREFIX = "a1b2c3"
 D = Decimal
 
@@ -87,7 +84,10 @@ def package(releases, published=date(2026, 6, 4)):
     )
 
 
-def test_schema_directory_is_found_next_to_the_repository():
+def test_schema_directory_is_shipped_inside_the_repository():
+    repository = Path(__file__).resolve().parents[3]
+    assert SCHEMA_DIR.is_relative_to(repository)
+    assert (SCHEMA_DIR / "LICENSE").is_file()
     assert (SCHEMA_DIR / "release-package-schema.json").is_file()
     assert (SCHEMA_DIR / "release-schema.json").is_file()
 

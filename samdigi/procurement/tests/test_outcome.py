@@ -4,7 +4,6 @@ product; who may award a joint tender; the outcome in OCDS."""
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -20,14 +19,11 @@ from samdigi.procurement.models import (
     ParticipationRequest,
     Tender,
 )
-from samdigi.procurement.ocds_validation import validate_release_package
+from samdigi.procurement.ocds_validation import SCHEMA_DIR, validate_release_package
 from samdigi.procurement.tests.helpers import joint_tender, municipal_tender, vendor
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_DIR = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "ocds-1.1.5"
-).resolve()
 D = datetime.date
 
 

@@ -1,4 +1,4 @@
-"""The procurement time-limit rules as DOMAIN.md states them: the events that start each limit,
+"""The procurement time-limit rules as docs/domain.md states them: the events that start each limit,
 the move of a last day off a weekend or holiday, the days that are working days in law, the
 threshold period of the call for competition, re-planning with moves and actual dates, and the
 check of actual dates. Pure: no database.
