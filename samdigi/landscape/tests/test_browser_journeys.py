@@ -42,7 +42,7 @@ PER_PAGE = 25
 NO_MATCH = {"text": "zzqxw", "search": "zzqxw", "number": "999999"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser_page(live_server):
     with chromium_page(live_server.url) as page:
         yield page
