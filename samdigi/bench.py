@@ -24,7 +24,7 @@ def best_of(func, repeat=3):
 
 
 def landscape_rows():
-    from samdigi.landscape import deadlines
+    from samdigi.landscape.rules import deadlines
 
     rng = random.Random(42)
     today = datetime.date(2026, 11, 29)
@@ -57,7 +57,7 @@ def landscape_rows():
 
 
 def portfolio_rows():
-    from samdigi.portfolio import business_case, cost_sharing
+    from samdigi.portfolio.rules import business_case, cost_sharing
 
     rng = random.Random(7)
     participants = [

@@ -198,7 +198,7 @@ MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-xxxxxx")
 OCDS_PUBLISHER_NAME = env_str("OCDS_PUBLISHER_NAME", "samdigi")
 # DKK per EUR for threshold periods with no official DKK figure; the default is the ERM II central
-# rate (procurement/timeline.py DEFAULT_EUR_RATE, which a test keeps equal to this).
+# rate (procurement/rules/schedule.py DEFAULT_EUR_RATE, which a test keeps equal to this).
 PROCUREMENT_EUR_RATE = env_decimal("PROCUREMENT_EUR_RATE", "7.46038")
 
 # Background tasks (Django's Tasks API, backported) in the database; `manage.py db_worker` runs them.

@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 
-from samdigi.core.access import linkable, scope_for
+from samdigi.core.access import linkable, policy_of, scope_for
 from samdigi.core.models import ChangeRecord, StaleVersionError, set_links, visible_prefetches
 
 
@@ -94,7 +94,8 @@ class VersionedSerializer(serializers.ModelSerializer):
         owner = attrs["owner"]
         if owner is None or owner.pk == getattr(self.instance, "owner_id", None):
             return
-        if not scope_for(self._user).may_create_for(self.Meta.model, owner.pk):
+        model = self.Meta.model
+        if not policy_of(model).can_create(scope_for(self._user), model, owner.pk):
             raise exceptions.PermissionDenied(_("You may not move records to this organisation."))
 
     def api_errors(self, error) -> dict:
@@ -267,14 +268,25 @@ class ModelViewSet(viewsets.ModelViewSet):
         if not self.base_queryset().editable_by(self.request.user).filter(pk=obj.pk).exists():
             raise exceptions.PermissionDenied(_("You may see this record but not change it."))
 
+    def create(self, request, *args, **kwargs):
+        # Who may create is the model's policy, asked before validation too: an owner (or
+        # parent) the user may not create for is 403, as on the page, not a 400 about an
+        # invalid choice.
+        model = self.queryset.model
+        if policy_of(model).refuses_request(request.user, model, request.data):
+            raise exceptions.PermissionDenied(
+                _("You may not create records for this organisation.")
+            )
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         self.check_create(serializer.validated_data)
         serializer.save()
 
     def check_create(self, data):
-        owner = data.get("owner")
+        """The model's policy decides (core.access); viewsets add their domain's conditions."""
         model = self.queryset.model
-        if owner is not None and not scope_for(self.request.user).may_create_for(model, owner.pk):
+        if not policy_of(model).may_create_with(self.request.user, model, data):
             raise exceptions.PermissionDenied(
                 _("You may not create records for this organisation.")
             )

@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import linkable, scope_for
+from samdigi.core.access import linkable, policy_of, scope_for
 from samdigi.core.models import set_links
+
+OWNER_KIND_LABELS = {"municipality": _("municipality"), "association": _("association")}
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -22,6 +24,10 @@ class VersionedModelForm(forms.ModelForm):
     # Related fields narrowed by the subclass itself rather than by the access rules.
     unnarrowed_fields: tuple[str, ...] = ()
 
+    # The "municipality or association" chooser: a record owned only by one kind of organisation
+    # names it "owner_kind", and its owner field is labelled and narrowed to that kind.
+    owner_kind: str | None = None
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -36,6 +42,10 @@ class VersionedModelForm(forms.ModelForm):
                 field.queryset = self.owner_queryset(queryset)
             else:
                 field.queryset = linkable(queryset, user)
+        if self.owner_kind and "owner" in self.fields:
+            owner = self.fields["owner"]
+            owner.label = OWNER_KIND_LABELS[self.owner_kind]
+            owner.queryset = owner.queryset.filter(kind=self.owner_kind)
 
     def _keep_omitted_choices(self):
         """A drop-down always sends its value, so one missing from the posted data was not sent
@@ -58,7 +68,8 @@ class VersionedModelForm(forms.ModelForm):
                 self.data[self.add_prefix(name)] = "" if value is None else value
 
     def owner_queryset(self, queryset):
-        allowed = scope_for(self.user).creatable_owner_ids(self._meta.model)
+        model = self._meta.model
+        allowed = policy_of(model).creatable_owners(scope_for(self.user), model)
         if allowed is None:
             return queryset
         allowed = set(allowed)

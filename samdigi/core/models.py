@@ -8,7 +8,13 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import (
+    AccessPolicy,
+    OwnedPolicy,
+    ParentPolicy,
+    of_own_municipalities,
+    policy_of,
+)
 
 # Money fields, DecimalField(**MONEY): DKK excl. VAT, never float.
 MONEY: dict[str, Any] = {"max_digits": 15, "decimal_places": 2}
@@ -169,30 +175,45 @@ def visible_prefetches(model, lookups, user) -> list:
     return result
 
 
-class OwnedQuerySet(models.QuerySet):
-    """Narrows a queryset to what a user may see or change, by the rules in core.access."""
+class PolicyQuerySet(models.QuerySet):
+    """A queryset whose access is its declared policy (core.access): `visible_to` and
+    `editable_by` delegate to it."""
+
+    access_policy: AccessPolicy = AccessPolicy()
 
     def visible_to(self, user):
-        return scope_for(user).filter_visible(self, self.model)
+        return policy_of(self.model).visible(self, user)
 
     def editable_by(self, user):
-        return scope_for(user).filter_editable(self, self.model)
+        return policy_of(self.model).editable(self, user)
 
 
-class ParentAccessQuerySet(models.QuerySet):
+class OwnedQuerySet(PolicyQuerySet):
+    """Records an organisation owns (core.access.OwnedPolicy)."""
+
+    access_policy = OwnedPolicy()
+
+    def of_own_municipalities(self, user):
+        """What the user sees of their own municipalities' records (core.access)."""
+        return of_own_municipalities(self, user)
+
+    def for_owner(self, organization):
+        """A selection by owner (e.g. one municipality's feed) — not an access rule: narrow
+        with `visible_to` first."""
+        return self.filter(owner=organization)
+
+
+class ParentAccessQuerySet(PolicyQuerySet):
     """Rows with no access of their own: they are seen and changed with the record they belong to
-    (a tender's steps, an association's member rows). Subclasses name the foreign key."""
+    (a tender's steps, an association's member rows). Subclasses name the foreign key
+    (`parent_field`), or declare their own ParentPolicy."""
 
     parent_field: str = ""
 
-    def _parents(self):
-        return self.model._meta.get_field(self.parent_field).related_model._default_manager
-
-    def visible_to(self, user):
-        return self.filter(**{f"{self.parent_field}__in": self._parents().visible_to(user)})
-
-    def editable_by(self, user):
-        return self.filter(**{f"{self.parent_field}__in": self._parents().editable_by(user)})
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.parent_field and "access_policy" not in cls.__dict__:
+            cls.access_policy = ParentPolicy(cls.parent_field)
 
 
 class OwnedModel(TrackedModel):

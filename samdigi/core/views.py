@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, include, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from samdigi.core.access import policy_of
 from samdigi.core.forms import ConfirmForm
 from samdigi.core.history import changes_since
 from samdigi.core.models import ChangeRecord, StaleVersionError, visible_prefetches
@@ -71,11 +72,9 @@ class ModelViewMixin(LoginRequiredMixin):
             raise PermissionDenied(_("You may see this record but not change it."))
 
     def can_add(self):
-        return self.creatable(self.request.user)
-
-    @classmethod
-    def creatable(cls, user):
-        return user.is_authenticated
+        """Whether the user may create records here: the model's access policy decides (the
+        same that answers the API and narrows the form's owner choices)."""
+        return policy_of(self.model).may_add(self.request.user, self.model)
 
     def common_context(self):
         opts = self.model._meta
@@ -250,6 +249,7 @@ class ObjectEditView(ModelViewMixin, View):
 
     def post(self, request, pk=None):
         obj = self.get_object(pk)
+        self.check_requested_owner(obj)
         form = self.get_form(obj, request.POST, request.FILES)
         if not form.is_valid():
             return self.render_form(obj, form, status=400)
@@ -300,6 +300,21 @@ class ObjectEditView(ModelViewMixin, View):
             % {"name": instance},
         )
         return HttpResponseRedirect(self.success_url(instance))
+
+    def check_requested_owner(self, obj):
+        """A new record (or a move) for an owner or parent the user may not create for is 403,
+        as in the API, not a form error about a choice that is not offered."""
+        policy = policy_of(self.model)
+        data = self.request.POST
+        if obj.pk is not None:
+            # Only a change of owner or parent is a create elsewhere.
+            data = {
+                name: value
+                for name, value in data.items()
+                if str(getattr(obj, f"{name}_id", value)) != value
+            }
+        if policy.refuses_request(self.request.user, self.model, data):
+            raise PermissionDenied(_("You may not create records for this organisation."))
 
     def after_save(self, instance, created):
         """Hook for related rows that must be written in the same transaction."""

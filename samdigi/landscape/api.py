@@ -242,16 +242,6 @@ class ItSystemViewSet(ModelViewSet):
     select_related = ("vendor",)
     prefetch_related = ("kle",)
 
-    def check_create(self, data):
-        from samdigi.core.access import scope_for
-
-        scope = scope_for(self.request.user)
-        if (
-            not scope.is_superuser
-            and data["owner"].pk not in scope.associations_edited_through_members()
-        ):
-            raise PermissionDenied()
-
 
 class SystemUsageViewSet(ModelViewSet):
     queryset = SystemUsage.objects.all()
@@ -297,10 +287,7 @@ class DeadlineFilterSet(StrictFilterSet):
         return queryset.filter(owner_id=value.pk)
 
     def in_association(self, queryset, name, value):
-        from samdigi.core.access import current_membership_q
-        from samdigi.organizations.models import AssociationMember
-
-        members = AssociationMember.objects.filter(current_membership_q(), association=value)
+        members = value.current_members()
         return queryset.filter(owner__in=members.values("municipality_id"))
 
     def unfiltered(self, queryset, name, value):

@@ -100,8 +100,8 @@ def run():
     from django.test import Client
 
     from samdigi.core.history import acting_as
-    from samdigi.landscape import deadlines
     from samdigi.landscape.models import Contract, Vendor
+    from samdigi.landscape.rules import deadlines
     from samdigi.organizations.models import (
         Association,
         AssociationMember,

@@ -1,6 +1,6 @@
 """The landscape's panels on the front page: contract decisions that are due.
 
-The dates are the ones the deadline engine (landscape/deadlines.py) stored on each contract, read
+The dates are the ones the deadline engine (landscape/rules/deadlines.py) stored on each contract, read
 with the deadline list's own filters (landscape/services.py), so the dashboard and the deadline
 page never disagree. One query per panel.
 """

@@ -11,9 +11,7 @@ import datetime
 from decimal import Decimal
 
 from samdigi.core.demo import demo_seeder
-from samdigi.core.rules.months import add_months
-from samdigi.landscape import deadlines
-from samdigi.landscape.cvr import cvr_check_digit
+from samdigi.core.rules.months import add_months, last_day_of_month
 from samdigi.landscape.models import (
     Contract,
     ItSystem,
@@ -23,6 +21,8 @@ from samdigi.landscape.models import (
     Vendor,
     services_threshold,
 )
+from samdigi.landscape.rules import deadlines
+from samdigi.landscape.rules.cvr import cvr_check_digit
 from samdigi.organizations.models import Association, Municipality
 
 
@@ -160,10 +160,7 @@ def spread_date(category_index: int, municipality_index: int) -> datetime.date:
     base_month = 6 + (category_index * 7) % 48  # months after November 2026
     offset = (municipality_index * 5 + category_index * 3) % 11 - 5  # −5 … +5 months
     months = base_month + offset
-    year = 2026 + (11 + months - 1) // 12
-    month = (11 + months - 1) % 12 + 1
-    last = [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return datetime.date(year, month, last)
+    return last_day_of_month(add_months(datetime.date(2026, 11, 1), months))
 
 
 def seed_catalogue(association, vendors) -> int:

@@ -9,7 +9,7 @@ import datetime
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.landscape.deadlines import Rule
+from samdigi.landscape.rules.deadlines import Rule
 
 TEXTS = {
     Rule.NOTICE_DEADLINE: _(

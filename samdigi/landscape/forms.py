@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import people_of_reach
 from samdigi.core.forms import DateInput, VersionedModelForm
 from samdigi.landscape.models import (
     Contract,
@@ -28,6 +28,8 @@ class VendorForm(VersionedModelForm):
 
 
 class ItSystemForm(VersionedModelForm):
+    owner_kind = "association"
+
     class Meta:
         model = ItSystem
         fields = [
@@ -44,18 +46,17 @@ class ItSystemForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label = _("association")
         self.fields["kle"].queryset = KleClass.objects.filter(retired__isnull=True)
 
     def owner_queryset(self, queryset):
-        scope = scope_for(self.user)
-        associations = Association.objects.all()
-        if not scope.is_superuser:
-            associations = associations.filter(pk__in=scope.associations_edited_through_members())
-        return queryset.filter(pk__in=associations.values("pk"))
+        # Only associations own a catalogue; which of them, the catalogue's policy says.
+        owners = super().owner_queryset(queryset)
+        return owners.filter(pk__in=Association.objects.values("pk"))
 
 
 class SystemUsageForm(VersionedModelForm):
+    owner_kind = "municipality"
+
     class Meta:
         model = SystemUsage
         fields = [
@@ -73,8 +74,6 @@ class SystemUsageForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label = _("municipality")
-        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
         self.fields["responsible_unit"].queryset = Unit.objects.visible_to(
             self.user
         ).select_related("owner")
@@ -82,6 +81,8 @@ class SystemUsageForm(VersionedModelForm):
 
 
 class ContractForm(VersionedModelForm):
+    owner_kind = "municipality"
+
     class Meta:
         model = Contract
         fields = [
@@ -139,8 +140,6 @@ class ContractForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].label = _("municipality")
-        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
         # Co-signers are members of the owner's associations (Contract.clean_links checks it).
         self.fields["co_owners"].queryset = Municipality.objects.in_reach_of(self.user)
         for name in ("co_owners", "systems"):
@@ -214,6 +213,8 @@ class DaysAheadField(forms.CharField):
 
 
 class ReminderSubscriptionForm(VersionedModelForm):
+    owner_kind = "municipality"
+
     kinds = forms.MultipleChoiceField(
         label=_("deadline kinds"), choices=DeadlineKind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -227,15 +228,10 @@ class ReminderSubscriptionForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        self.fields["owner"].label = _("municipality")
-        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(kind="municipality")
-        scope = scope_for(self.user)
         users = get_user_model().objects.filter(is_active=True)
-        if not scope.is_superuser:
-            users = users.filter(
-                memberships__organization_id__in=scope.editing_owner_ids
-            ).distinct()
-        self.fields["user"].queryset = users.order_by("username")
+        self.fields["user"].queryset = people_of_reach(users, self.user, editing=True).order_by(
+            "username"
+        )
 
     def clean(self):
         data = super().clean()
@@ -253,18 +249,6 @@ class LeadTimeForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = Association.objects.editable_by(self.user)
-
-
-class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=250)
-    file = forms.FileField(label=_("file"), help_text=_("PDF, XLSX or DOCX, at most 20 MB."))
-
-    def clean_file(self):
-        from samdigi.core.uploads import check_upload
-
-        uploaded = self.cleaned_data["file"]
-        self.media_type = check_upload(uploaded)
-        return uploaded
 
 
 class ImportForm(forms.Form):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from samdigi.core.access import scope_for
 from samdigi.core.imports import Importer
 from samdigi.landscape import forms, tables
-from samdigi.landscape.cvr import is_valid_cvr
 from samdigi.landscape.models import Contract, ItSystem, KleClass, SystemUsage, Vendor
+from samdigi.landscape.rules.cvr import is_valid_cvr
 from samdigi.organizations.models import Association, Municipality, Unit
 
 

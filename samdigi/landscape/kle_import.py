@@ -1,4 +1,4 @@
-"""Load KL's KLE plan (parsed by landscape/kle.py) into KleClass rows: idempotent, never deletes.
+"""Load KL's KLE plan (parsed by landscape/rules/kle.py) into KleClass rows: idempotent, never deletes.
 
 A number that is no longer in the file is retired (kept, because systems and projects may refer
 to it). The whole import is one transaction: a malformed file changes nothing.
@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from samdigi.landscape.kle import parse_kle
 from samdigi.landscape.models import KleClass
+from samdigi.landscape.rules.kle import parse_kle
 
 
 @dataclass

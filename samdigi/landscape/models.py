@@ -1,7 +1,7 @@
 """The IT landscape: vendors, KLE task areas, the association's system catalogue, each
 municipality's use of systems, and contracts with their deadlines.
 
-Contract dates are computed by the pure engine in `landscape/deadlines.py`; the results that lists
+Contract dates are computed by the pure engine in `landscape/rules/deadlines.py`; the results that lists
 filter and sort by (current end, notice deadline, option decision, re-tender start) are stored on
 the contract at save time so a national deadline list is one indexed query.
 """
@@ -15,28 +15,36 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import current_association_ids, may_link_member, scope_for
+from samdigi.core.access import (
+    CoOwnedPolicy,
+    PrivateOwnedPolicy,
+    ReferenceDataPolicy,
+    SharedCataloguePolicy,
+    current_association_ids,
+    may_link_member,
+)
 from samdigi.core.models import (
     MONEY,
     OwnedModel,
     OwnedQuerySet,
     ParentAccessQuerySet,
+    PolicyQuerySet,
     TrackedModel,
 )
-from samdigi.landscape import deadlines
-from samdigi.landscape.cvr import CvrError, validate_cvr
+from samdigi.landscape.rules import deadlines
+from samdigi.landscape.rules.cvr import CvrError, validate_cvr
 
-# Stored on each contract by refresh_derived(), from landscape/deadlines.py.
+# Stored on each contract by refresh_derived(), from landscape/rules/deadlines.py.
 DERIVED_DATE_FIELDS = deadlines.DERIVED_FIELDS
 
 
 class ProcurementProcedure(models.TextChoices):
-    """How a contract was (or will be) bought; keys shared with procurement/timeline.py."""
+    """How a contract was (or will be) bought; keys shared with procurement/rules/schedule.py."""
 
     OPEN = "open", _("EU open procedure (offentligt udbud)")
     RESTRICTED = "restricted", _("EU restricted procedure (begrænset udbud)")
@@ -52,19 +60,10 @@ class ProcurementProcedure(models.TextChoices):
     FRAMEWORK_CALL_OFF = "framework_call_off", _("framework call-off (SKI or own)")
 
 
-class GlobalQuerySet(models.QuerySet):
+class GlobalQuerySet(PolicyQuerySet):
     """Shared reference data: every signed-in user reads it; anyone who edits somewhere edits it."""
 
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
-
-    def editable_by(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser or scope.editing_owner_ids:
-            return self
-        return self.none()
+    access_policy = ReferenceDataPolicy()
 
 
 class Vendor(TrackedModel):
@@ -168,11 +167,7 @@ class CatalogueQuerySet(OwnedQuerySet):
     """The association's catalogue: its members read it, and the admins of the association and the
     admins and editors of its member municipalities maintain it together."""
 
-    def editable_by(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(owner__in=scope.associations_edited_through_members())
+    access_policy = SharedCataloguePolicy()
 
 
 class ItSystem(OwnedModel):
@@ -232,12 +227,6 @@ class ItSystem(OwnedModel):
 
     def get_absolute_url(self):
         return reverse("landscape:itsystem_detail", args=[self.pk])
-
-    @staticmethod
-    def owners_for_create(scope):
-        # The catalogue is maintained together: the association's admins and the admins and
-        # editors of its member municipalities.
-        return scope.associations_edited_through_members()
 
     def clean(self):
         super().clean()
@@ -341,36 +330,7 @@ class SystemUsage(OwnedModel):
 class ContractQuerySet(OwnedQuerySet):
     """Contracts signed jointly are visible and editable for each co-owner as for the owner."""
 
-    # Visibility is a condition on the row itself: the indexed owner column, or an EXISTS probe
-    # of the co-signers' (contract, municipality) index. A `pk IN (all visible ids)` subquery
-    # instead made every page cost as much as the whole table (issue 16).
-
-    def _co_signed_by(self, municipality_ids):
-        through = self.model.co_owners.through
-        return Exists(
-            through.objects.filter(contract_id=OuterRef("pk"), municipality_id__in=municipality_ids)
-        )
-
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        condition = scope.visible_q()
-        if scope.own_municipality_ids:
-            condition |= self._co_signed_by(scope.own_municipality_ids)
-        if scope.peer_municipality_ids:
-            condition |= Q(self._co_signed_by(scope.peer_municipality_ids), internal=False)
-        return self.filter(condition)
-
-    def editable_by(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.editing_owner_ids:
-            return self.none()
-        return self.filter(
-            Q(owner__in=scope.editing_owner_ids) | self._co_signed_by(scope.editing_owner_ids)
-        )
+    access_policy = CoOwnedPolicy("co_owners", "municipality_id")
 
 
 class Contract(OwnedModel):
@@ -463,7 +423,7 @@ class Contract(OwnedModel):
     responsible = models.CharField(_("responsible person"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    # Derived by landscape/deadlines.py on every save.
+    # Derived by landscape/rules/deadlines.py on every save.
     current_end = models.DateField(
         _("current end"), null=True, blank=True, editable=False, db_index=True
     )
@@ -657,12 +617,13 @@ def services_threshold(day):
 
 
 def _lead_time_overrides(municipality_id) -> dict[str, int]:
-    from samdigi.core.access import current_membership_q
     from samdigi.organizations.models import AssociationMember
 
-    associations = AssociationMember.objects.filter(
-        current_membership_q(), municipality_id=municipality_id
-    ).values("association_id")
+    associations = (
+        AssociationMember.objects.current()
+        .filter(municipality_id=municipality_id)
+        .values("association_id")
+    )
     rows = LeadTime.objects.filter(association__in=associations).order_by("association_id")
     overrides: dict[str, int] = {}
     for procedure, months in rows.values_list("procedure", "months"):
@@ -724,12 +685,9 @@ class LeadTime(TrackedModel):
 def recompute_member_contracts(association_id) -> None:
     """Stored re-tender starts depend on the lead times: recompute the current members' contracts
     (after a lead time is added, changed or removed)."""
-    from samdigi.core.access import current_membership_q
     from samdigi.organizations.models import AssociationMember
 
-    members = AssociationMember.objects.filter(
-        current_membership_q(), association_id=association_id
-    )
+    members = AssociationMember.objects.current().filter(association_id=association_id)
     contracts = list(Contract.objects.filter(owner__in=members.values("municipality_id")))
     with remembered_lead_times():
         for contract in contracts:
@@ -755,11 +713,7 @@ def all_deadline_kinds():
 class ReminderQuerySet(OwnedQuerySet):
     """Reminder settings are the municipality's own business: only its members see them."""
 
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(owner__in=scope.own_municipality_ids)
+    access_policy = PrivateOwnedPolicy()
 
 
 class ReminderSubscription(OwnedModel):

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from samdigi.landscape import services
-from samdigi.landscape.calendar import site_root
+from samdigi.landscape.ical import site_root
 from samdigi.landscape.models import Contract, ReminderSubscription, SentReminder
 
 

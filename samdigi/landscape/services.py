@@ -1,6 +1,6 @@
 """Deadline rows for lists, reminders and calendars, read from the dates stored on contracts.
 
-The dates are computed by landscape/deadlines.py when a contract is saved; reading the stored
+The dates are computed by landscape/rules/deadlines.py when a contract is saved; reading the stored
 values keeps a national list at one query, however many contracts it covers.
 """
 

@@ -1,13 +1,12 @@
 """Landscape pages: declarations over the core views, plus deadlines, calendars and import."""
 
 import datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from samdigi.core import imports
-from samdigi.core.access import can_edit_somewhere, current_membership_q, scope_for
+from samdigi.core import attachments, imports
+from samdigi.core.access import can_edit_somewhere
 from samdigi.core.imports import ImportResult
-from samdigi.core.models import Attachment
 from samdigi.core.rules.months import add_months
 from samdigi.core.rules.urgency import group_by_month, urgency
 from samdigi.core.uploads import (
@@ -29,7 +27,8 @@ from samdigi.core.uploads import (
     oversized_import_bytes,
 )
 from samdigi.core.views import ObjectDetailView, ObjectEditView, ObjectListView
-from samdigi.landscape import calendar, filters, forms, services, tables
+from samdigi.landscape import filters, forms, services, tables
+from samdigi.landscape import ical as calendar
 from samdigi.landscape import tasks as import_tasks
 from samdigi.landscape.models import (
     CalendarFeed,
@@ -39,13 +38,12 @@ from samdigi.landscape.models import (
     SystemUsage,
 )
 from samdigi.landscape.staging import StagedImport, background_rows
-from samdigi.organizations.models import Association, AssociationMember, Municipality
+from samdigi.organizations.models import Association, Municipality
 
 
 class VendorListView(ObjectListView):
     table_class = tables.VendorTable
     filterset_class = filters.VendorFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class VendorDetailView(ObjectDetailView):
@@ -62,14 +60,15 @@ class VendorDetailView(ObjectDetailView):
 
 class VendorEditView(ObjectEditView):
     form_class = forms.VendorForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class KleClassListView(ObjectListView):
     table_class = tables.KleClassTable
     filterset_class = filters.KleClassFilterSet
     paginate_by = 100
-    creatable = classmethod(lambda cls, user: False)
+
+    def can_add(self):
+        return False
 
 
 class KleClassDetailView(ObjectDetailView):
@@ -87,11 +86,6 @@ class KleClassDetailView(ObjectDetailView):
 class ItSystemListView(ObjectListView):
     table_class = tables.ItSystemTable
     filterset_class = filters.ItSystemFilterSet
-    creatable = classmethod(
-        lambda cls, user: (
-            bool(scope_for(user).associations_edited_through_members()) or user.is_superuser
-        )
-    )
 
 
 class ItSystemDetailView(ObjectDetailView):
@@ -117,13 +111,11 @@ class ItSystemDetailView(ObjectDetailView):
 
 class ItSystemEditView(ObjectEditView):
     form_class = forms.ItSystemForm
-    creatable = ItSystemListView.creatable
 
 
 class SystemUsageListView(ObjectListView):
     table_class = tables.SystemUsageTable
     filterset_class = filters.SystemUsageFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class SystemUsageDetailView(ObjectDetailView):
@@ -132,13 +124,11 @@ class SystemUsageDetailView(ObjectDetailView):
 
 class SystemUsageEditView(ObjectEditView):
     form_class = forms.SystemUsageForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class ContractListView(ObjectListView):
     table_class = tables.ContractTable
     filterset_class = filters.ContractFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class ContractDetailView(ObjectDetailView):
@@ -146,14 +136,15 @@ class ContractDetailView(ObjectDetailView):
 
     @property
     def tabs(self):
-        return (("documents", _("Documents"), "landscape/contract_documents.html"),)
+        return (("documents", _("Documents"), "core/documents_tab.html"),)
 
     def get_extra_context(self, obj, tab):
         if tab == "documents":
-            return {
-                "attachments": Attachment.for_object(obj).select_related("uploaded_by"),
-                "attachment_form": forms.AttachmentForm(),
-            }
+            return attachments.documents_context(
+                obj,
+                upload_url=reverse("landscape:contract_attachment_add", args=[obj.pk]),
+                download_url_name="landscape:attachment",
+            )
         today = timezone.localdate()
         from samdigi.landscape.explanations import explain
 
@@ -176,12 +167,10 @@ class ContractDetailView(ObjectDetailView):
 class ContractEditView(ObjectEditView):
     form_class = forms.ContractForm
     template_name = "landscape/contract_form.html"
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class ReminderListView(ObjectListView):
     table_class = tables.ReminderSubscriptionTable
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class ReminderDetailView(ObjectDetailView):
@@ -190,12 +179,10 @@ class ReminderDetailView(ObjectDetailView):
 
 class ReminderEditView(ObjectEditView):
     form_class = forms.ReminderSubscriptionForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class LeadTimeListView(ObjectListView):
     table_class = tables.LeadTimeTable
-    creatable = classmethod(lambda cls, user: Association.objects.editable_by(user).exists())
 
 
 class LeadTimeDetailView(ObjectDetailView):
@@ -204,7 +191,6 @@ class LeadTimeDetailView(ObjectDetailView):
 
 class LeadTimeEditView(ObjectEditView):
     form_class = forms.LeadTimeForm
-    creatable = LeadTimeListView.creatable
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -233,7 +219,7 @@ def deadline_list(request):
             )
         except (Association.DoesNotExist, ValueError) as error:
             raise Http404 from error
-        members = AssociationMember.objects.filter(current_membership_q(), association=association)
+        members = association.current_members()
         contracts = contracts.filter(owner__in=members.values("municipality_id"))
     rows = services.deadline_rows(
         contracts.filter(services.range_q(today, end, kinds)), today, end, kinds
@@ -323,16 +309,14 @@ def calendar_feed(request, secret, code=None):
     user = feed.user
     if not user.is_active:
         raise Http404
-    contracts = Contract.objects.visible_to(user).select_related("owner", "vendor")
+    contracts = Contract.objects.select_related("owner", "vendor")
     name = _("samdigi deadlines")
     if code is not None:
         municipality = get_object_or_404(Municipality, code=code)
-        contracts = contracts.filter(owner=municipality)
+        contracts = contracts.visible_to(user).for_owner(municipality)
         name = _("samdigi deadlines – %(name)s") % {"name": municipality.name}
     else:
-        scope = scope_for(user)
-        if scope.own_municipality_ids and not scope.is_superuser:
-            contracts = contracts.filter(owner__in=scope.own_municipality_ids)
+        contracts = contracts.of_own_municipalities(user)
     today = timezone.localdate()
     rows = services.deadline_rows(contracts, today - datetime.timedelta(days=365), None)
     body = calendar.ical_for(
@@ -347,47 +331,13 @@ def calendar_feed(request, secret, code=None):
 # --- attachments ------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def contract_attachment_upload(request, pk):
-    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
-    if not Contract.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return HttpResponseRedirect(reverse("landscape:contract_tab", args=[pk, "documents"]))
-    uploaded = form.cleaned_data["file"]
-    from django.contrib.contenttypes.models import ContentType
-
-    Attachment.objects.create(
-        content_type=ContentType.objects.get_for_model(Contract),
-        object_id=str(contract.pk),
-        title=form.cleaned_data["title"],
-        file=uploaded,
-        size=uploaded.size,
-        media_type=form.media_type,
-        uploaded_by=request.user,
-    )
-    messages.success(request, _("The document was added."))
-    return HttpResponseRedirect(reverse("landscape:contract_tab", args=[pk, "documents"]))
+def _contract_documents_url(pk):
+    return reverse("landscape:contract_tab", args=[pk, "documents"])
 
 
-@login_required
-def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment, pk=pk)
-    model = attachment.content_type.model_class()
-    if not model._default_manager.visible_to(request.user).filter(pk=attachment.object_id).exists():
-        raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=Path(attachment.file.name).name,
-        content_type=attachment.media_type,
-    )
-    return response
+contract_attachment_upload = attachments.upload_view(Contract, _contract_documents_url)
+# Serves the documents of every record whose tab links here (contracts and tenders).
+attachment_download = attachments.download_view()
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import in_reach, may_manage_people, scope_for
 from samdigi.core.api import ModelViewSet, VersionedSerializer
 from samdigi.organizations import filters
 from samdigi.organizations.models import (
@@ -14,7 +14,6 @@ from samdigi.organizations.models import (
     Municipality,
     Organization,
     Unit,
-    managed_organization_ids,
 )
 from samdigi.organizations.views import association_queryset
 
@@ -142,14 +141,12 @@ class AssociationViewSet(ModelViewSet):
     def base_queryset(self):
         from django.db.models import Prefetch
 
-        from samdigi.core.access import current_membership_q
-
         return (
             # Built per request: the member totals count the members of today, not of start-up.
             association_queryset().prefetch_related(
                 Prefetch(
                     "members",
-                    queryset=AssociationMember.objects.filter(current_membership_q())
+                    queryset=AssociationMember.objects.current()
                     .select_related("municipality")
                     .order_by("municipality__name"),
                     to_attr="current_member_rows",
@@ -188,9 +185,9 @@ class MembershipViewSet(ModelViewSet):
         organization = data["organization"]
         if scope.is_superuser:
             return
-        if organization.pk not in scope.reachable_org_ids:
+        if not in_reach(self.request.user, organization.pk):
             raise exceptions.ValidationError({"organization": _("Unknown organisation.")})
-        if organization.pk not in managed_organization_ids(scope):
+        if not may_manage_people(self.request.user, organization.pk):
             raise exceptions.PermissionDenied(
                 _("Only the organisation's admins manage its people.")
             )

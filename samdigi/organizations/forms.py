@@ -43,16 +43,11 @@ class AssociationMemberForm(VersionedModelForm):
 
 
 class UnitForm(VersionedModelForm):
+    owner_kind = "municipality"
+
     class Meta:
         model = Unit
         fields = ["owner", "name", "kind", "parent", "contact_email", "internal"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].label = _("municipality")
-        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
-            kind=Municipality.Kind.MUNICIPALITY
-        )
 
 
 class PopulationFigureForm(VersionedModelForm):

@@ -12,8 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samdigi.core import access
-from samdigi.core.access import current_membership_q, scope_for
-from samdigi.core.models import OwnedModel, ParentAccessQuerySet, TrackedModel
+from samdigi.core.access import (
+    AssociationPolicy,
+    MembershipPolicy,
+    StaffOnlyPolicy,
+    current_membership_q,
+)
+from samdigi.core.models import OwnedModel, ParentAccessQuerySet, PolicyQuerySet, TrackedModel
 
 
 class Region(models.IntegerChoices):
@@ -62,26 +67,15 @@ class Organization(TrackedModel):
         return access.ASSOCIATION_ROLES
 
 
-class MunicipalityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        # The 98 municipalities, their codes, regions and populations are public reference data.
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
+class MunicipalityQuerySet(PolicyQuerySet):
+    # The 98 municipalities, their codes, regions and populations are public reference data,
+    # changed by system administrators (Django admin, population updates).
+    access_policy = StaffOnlyPolicy()
 
     def in_reach_of(self, user):
         """The municipalities whose shared records the user works with: their own and the other
         members of their associations (all of them for a superuser)."""
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(pk__in=scope.own_municipality_ids | scope.peer_municipality_ids)
-
-    def editable_by(self, user):
-        # Reference data: changed by system administrators (Django admin, population updates).
-        if user is not None and user.is_authenticated and user.is_staff:
-            return self
-        return self.none()
+        return access.municipalities_in_reach(self, user)
 
 
 class Municipality(Organization):
@@ -147,6 +141,9 @@ class PopulationFigure(TrackedModel):
         _("source"), max_length=200, blank=True, default="Danmarks Statistik, FOLK1A"
     )
 
+    # Dated reference figures: added by system staff (the municipality's page offers it).
+    access_policy = StaffOnlyPolicy()
+
     class Meta:
         ordering = ["municipality__name", "-date"]
         verbose_name = _("population figure")
@@ -175,18 +172,8 @@ class PopulationFigure(TrackedModel):
             municipality.save()
 
 
-class AssociationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(pk__in=scope.association_ids)
-
-    def editable_by(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(pk__in=scope.association_ids & scope.admin_org_ids)
+class AssociationQuerySet(PolicyQuerySet):
+    access_policy = AssociationPolicy()
 
 
 class Association(Organization):
@@ -217,7 +204,7 @@ class Association(Organization):
         return reverse("organizations:association_detail", args=[self.pk])
 
     def current_members(self, on: datetime.date | None = None):
-        return self.members.filter(current_membership_q(on=on)).select_related("municipality")
+        return self.members.current(on).select_related("municipality")
 
 
 class AssociationMemberQuerySet(ParentAccessQuerySet):
@@ -346,53 +333,8 @@ class Role(models.TextChoices):
     MUNICIPALITY_VIEWER = access.MUNICIPALITY_VIEWER, _("municipality viewer")
 
 
-class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.authenticated:
-            return self.none()
-        return self.filter(
-            Q(user_id=scope.user_id)
-            | Q(organization_id__in=scope.own_municipality_ids | scope.association_ids)
-            | Q(organization_id__in=scope.peer_municipality_ids)
-            & Q(organization_id__in=_administered_peer_ids(scope))
-        )
-
-    def editable_by(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        if not scope.authenticated:
-            return self.none()
-        return self.filter(organization_id__in=managed_organization_ids(scope))
-
-
-def _administered_peer_ids(scope):
-    """Municipalities in the associations this user administers or steers."""
-    if not scope.steering_association_ids:
-        return frozenset()
-    return frozenset(
-        AssociationMember.objects.current()
-        .filter(association_id__in=scope.steering_association_ids)
-        .values_list("municipality_id", flat=True)
-    )
-
-
-def managed_organization_ids(scope) -> frozenset[int]:
-    """Organisations whose memberships the user manages: those they administer, and the member
-    municipalities of associations they administer (the secretariat onboards municipalities)."""
-    admin_ids = scope.admin_org_ids
-    admin_assocs = admin_ids & scope.association_ids
-    member_ids = frozenset()
-    if admin_assocs:
-        member_ids = frozenset(
-            AssociationMember.objects.current()
-            .filter(association_id__in=admin_assocs)
-            .values_list("municipality_id", flat=True)
-        )
-    return admin_ids | member_ids
+class MembershipQuerySet(PolicyQuerySet):
+    access_policy = MembershipPolicy()
 
 
 class Membership(TrackedModel):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samdigi.core import dashboard
-from samdigi.core.access import current_membership_q, scope_for
+from samdigi.core.access import current_membership_q, in_reach, may_manage_people, scope_for
 from samdigi.core.views import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -27,7 +27,6 @@ from samdigi.organizations.models import (
     Membership,
     Organization,
     Unit,
-    managed_organization_ids,
 )
 
 
@@ -37,14 +36,13 @@ def _people_tab():
 
 def people_context(request, organization):
     """Memberships of an organisation that the user may see, and whether they may manage them."""
-    scope = scope_for(request.user)
     memberships = (
         Membership.objects.visible_to(request.user)
         .filter(organization_id=organization.pk)
         .select_related("user")
         .order_by("role", "user__username")
     )
-    can_manage = scope.is_superuser or organization.pk in managed_organization_ids(scope)
+    can_manage = may_manage_people(request.user, organization.pk)
     return {
         "memberships": memberships,
         "can_manage_people": can_manage,
@@ -70,10 +68,6 @@ class AssociationListView(ObjectListView):
     model = Association
     table_class = tables.AssociationTable
     filterset_class = filters.AssociationFilterSet
-
-    @classmethod
-    def creatable(cls, user):
-        return user.is_superuser
 
     def base_queryset(self):
         return association_queryset()
@@ -110,10 +104,6 @@ class AssociationDetailView(ObjectDetailView):
 class AssociationEditView(ObjectEditView):
     form_class = forms.AssociationForm
 
-    @classmethod
-    def creatable(cls, user):
-        return user.is_superuser
-
     def after_save(self, instance, created):
         if created:
             Membership.objects.get_or_create(
@@ -125,10 +115,6 @@ class AssociationEditView(ObjectEditView):
 
 class AssociationMemberEditView(ObjectEditView):
     form_class = forms.AssociationMemberForm
-
-    @classmethod
-    def creatable(cls, user):
-        return Association.objects.editable_by(user).exists()
 
     def success_url(self, instance):
         return instance.association.get_absolute_url()
@@ -142,9 +128,8 @@ class MunicipalityListView(ObjectListView):
     filterset_class = filters.MunicipalityFilterSet
     paginate_by = 100
 
-    @classmethod
-    def creatable(cls, user):
-        return False
+    def can_add(self):
+        return False  # reference data, or rows made by invitation (the People tab)
 
 
 class MunicipalityDetailView(ObjectDetailView):
@@ -179,10 +164,6 @@ class MunicipalityDetailView(ObjectDetailView):
 class PopulationFigureEditView(ObjectEditView):
     form_class = forms.PopulationFigureForm
 
-    @classmethod
-    def creatable(cls, user):
-        return user.is_staff
-
     def success_url(self, instance):
         return reverse(
             "organizations:municipality_tab", args=[instance.municipality.code, "population"]
@@ -204,10 +185,6 @@ class UnitDetailView(ObjectDetailView):
 class UnitEditView(ObjectEditView):
     form_class = forms.UnitForm
 
-    @classmethod
-    def creatable(cls, user):
-        return bool(scope_for(user).editing_owner_ids) or user.is_superuser
-
 
 class UnitDeleteView(ObjectDeleteView):
     pass
@@ -220,9 +197,8 @@ class MembershipListView(ObjectListView):
     table_class = tables.MembershipTable
     filterset_class = filters.MembershipFilterSet
 
-    @classmethod
-    def creatable(cls, user):
-        return False
+    def can_add(self):
+        return False  # reference data, or rows made by invitation (the People tab)
 
 
 class MembershipDetailView(ObjectDetailView):
@@ -232,9 +208,8 @@ class MembershipDetailView(ObjectDetailView):
 class MembershipEditView(ObjectEditView):
     form_class = forms.MembershipForm
 
-    @classmethod
-    def creatable(cls, user):
-        return False
+    def can_add(self):
+        return False  # reference data, or rows made by invitation (the People tab)
 
     def success_url(self, instance):
         return instance.organization.get_absolute_url() + "people/"
@@ -251,14 +226,13 @@ class MembershipDeleteView(ObjectDeleteView):
 @login_required
 def invite(request, org_pk):
     """Give an existing user a role in an organisation the requester manages."""
-    scope = scope_for(request.user)
     try:
         organization = Organization.objects.get(pk=org_pk)
     except Organization.DoesNotExist as exc:
         raise Http404 from exc
-    if not scope.is_superuser and organization.pk not in scope.reachable_org_ids:
+    if not in_reach(request.user, organization.pk):
         raise Http404
-    if not scope.is_superuser and organization.pk not in managed_organization_ids(scope):
+    if not may_manage_people(request.user, organization.pk):
         raise PermissionDenied(_("Only the organisation's admins manage its people."))
     form = forms.InviteForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():

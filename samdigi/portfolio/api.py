@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import is_proposal, policy_of, scope_for
 from samdigi.core.api import Conflict, ModelViewSet, VersionedSerializer
 from samdigi.organizations.models import Association, Municipality, Organization
 from samdigi.portfolio import filters, services
@@ -508,13 +508,9 @@ class ProjectViewSet(ModelViewSet):
     def check_create(self, data):
         """As on the page: editors of a member municipality may propose a joint project to the
         association; the proposer then manages it until the association decides."""
+        super().check_create(data)
         owner = data.get("owner")
-        scope = scope_for(self.request.user)
-        if owner is not None and not scope.can_edit_owned(owner.pk):
-            if owner.pk not in scope.associations_edited_through_members():
-                raise exceptions.PermissionDenied(
-                    _("You may not create records for this organisation.")
-                )
+        if owner is not None and is_proposal(self.request.user, Project, owner.pk):
             if data.get("kind") != Project.Kind.JOINT:
                 raise exceptions.ValidationError(
                     {"kind": _("A project proposed to an association is a joint project.")}
@@ -577,9 +573,11 @@ class ProjectChildViewSet(ModelViewSet):
     def check_project(self, project):
         if project is None:
             return
-        projects = Project.objects.editable_by(self.request.user)
-        if not getattr(self.queryset.model, "editable_after_closure", False):
-            projects = projects.exclude(phase__closes_project=True)
+        user = self.request.user
+        if getattr(self.queryset.model, "editable_after_closure", False):
+            projects = Project.objects.editable_by(user)
+        else:
+            projects = Project.objects.open_editable_by(user)
         if not projects.filter(pk=project.pk).exists():
             raise exceptions.PermissionDenied(_("You may not change this project."))
 
@@ -913,10 +911,7 @@ class ProjectModelSerializer(VersionedSerializer):
 
 
 def check_model_admin(user, association_id):
-    scope = scope_for(user)
-    if not scope.is_superuser and association_id not in (
-        scope.admin_org_ids & scope.association_ids
-    ):
+    if not policy_of(ProjectModel).can_create(scope_for(user), ProjectModel, association_id):
         raise exceptions.PermissionDenied(
             _("Only the association's admins change its project models.")
         )

@@ -35,8 +35,8 @@ def run():
         Membership,
         Municipality,
     )
-    from samdigi.portfolio import cost_sharing
     from samdigi.portfolio.models import Project, ProjectModel, StatusReport
+    from samdigi.portfolio.rules import cost_sharing
 
     rows = []
     rng = random.Random(11)

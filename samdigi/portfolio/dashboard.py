@@ -2,7 +2,7 @@
 steering committee meeting with the gate requests waiting for it, overdue milestones and risk
 reviews.
 
-The lights are the ones the status rules (portfolio/status.py) stored on each report, read as the
+The lights are the ones the status rules (portfolio/rules/status.py) stored on each report, read as the
 project list reads them (`filters.latest_light_subquery`); staleness is the status rules'
 `is_stale` over the project model's cadence (`services.is_stale`). Closed projects need nothing
 and show no light. Each panel does one or two queries, whatever the size of the portfolio.
@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import can_edit_somewhere
 from samdigi.core.dashboard import Item, PanelProvider, register, theirs
 from samdigi.portfolio import services
 from samdigi.portfolio.filters import latest_light_subquery
@@ -88,8 +88,7 @@ def status_reports_due(user, today: datetime.date) -> list[Item]:
 
 
 def _edits_somewhere(user):
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.editing_owner_ids)
+    return can_edit_somewhere(user)
 
 
 def next_meeting(user, today: datetime.date) -> list[Item]:

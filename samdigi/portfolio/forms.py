@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import is_proposal, people_of_reach, policy_of, scope_for
 from samdigi.core.forms import DateInput, VersionedModelForm
 from samdigi.core.uploads import check_upload
 from samdigi.organizations.models import Association, Municipality
@@ -76,12 +76,9 @@ class ProjectForm(VersionedModelForm):
         )
         from django.contrib.auth import get_user_model
 
-        users = get_user_model().objects.filter(is_active=True).order_by("username")
-        scope = scope_for(self.user)
-        if not scope.is_superuser:
-            users = users.filter(
-                memberships__organization_id__in=scope.reachable_org_ids
-            ).distinct()
+        users = people_of_reach(
+            get_user_model().objects.filter(is_active=True).order_by("username"), self.user
+        )
         self.fields["project_owner"].queryset = users
         self.fields["project_manager"].queryset = users
         if "kle" in self.fields:
@@ -93,14 +90,16 @@ class ProjectForm(VersionedModelForm):
         owners = super().owner_queryset(queryset)
         if self.instance.pk:
             return owners
-        proposable = scope_for(self.user).associations_edited_through_members()
-        return queryset.filter(Q(pk__in=owners.values("pk")) | Q(pk__in=proposable))
+        # The policy's owners (proposals included): Project declares proposed_by_members.
+        allowed = policy_of(Project).creatable_owners(scope_for(self.user), Project)
+        if allowed is None:
+            return owners
+        return queryset.filter(Q(pk__in=owners.values("pk")) | Q(pk__in=allowed))
 
     def clean(self):
         data = super().clean()
         owner = data.get("owner")
-        scope = scope_for(self.user)
-        if owner is not None and not self.instance.pk and not scope.can_edit_owned(owner.pk):
+        if owner is not None and not self.instance.pk and is_proposal(self.user, Project, owner.pk):
             # A proposal: joint, and its proposer manages it until the association decides.
             if data.get("kind") != Project.Kind.JOINT:
                 self.add_error(
@@ -247,17 +246,12 @@ class BusinessCaseLineForm(VersionedModelForm):
 
 
 class SteeringMeetingForm(VersionedModelForm):
+    owner_kind = "association"
+
     class Meta:
         model = SteeringMeeting
         fields = ["owner", "title", "date", "location", "other_items", "minutes"]
         widgets = {"date": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].label = _("association")
-        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(
-            kind=Association.Kind.ASSOCIATION
-        )
 
 
 class StrategyForm(VersionedModelForm):
@@ -349,17 +343,6 @@ class GateDecisionForm(forms.Form):
         return data
 
 
-class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=250)
-    kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, XLSX or DOCX."))
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        self.media_type = check_upload(uploaded)
-        return uploaded
-
-
 class GateRequestModelForm(VersionedModelForm):
     """Editing a pending request's text (its phase is fixed once requested)."""
 
@@ -420,10 +403,11 @@ class ProjectModelForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(self.user)
+        # The associations whose project models the user may set up (the model's policy).
+        allowed = policy_of(ProjectModel).creatable_owners(scope_for(self.user), ProjectModel)
         associations = Association.objects.filter(kind=Association.Kind.ASSOCIATION)
-        if not scope.is_superuser:
-            associations = associations.filter(pk__in=scope.admin_org_ids & scope.association_ids)
+        if allowed is not None:
+            associations = associations.filter(pk__in=allowed)
         self.fields["association"].queryset = associations
         if self.instance.pk:
             # Moving a model (and its projects) to another association is not an edit.

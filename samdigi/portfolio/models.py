@@ -19,18 +19,26 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import current_membership_q, may_link_member, scope_for
+from samdigi.core.access import (
+    AssociationScopedPolicy,
+    OwnedPolicy,
+    ParentPolicy,
+    ParticipationPolicy,
+    may_link_member,
+)
+from samdigi.core.access import deciders_q as access_deciders_q
 from samdigi.core.models import (
     MONEY,
     OwnedModel,
     OwnedQuerySet,
     ParentAccessQuerySet,
+    PolicyQuerySet,
     TrackedModel,
 )
-from samdigi.portfolio import risk as risk_rules
-from samdigi.portfolio import status as status_rules
 from samdigi.portfolio import status_texts
-from samdigi.portfolio.business_case import DEFAULT_DISCOUNT_RATE
+from samdigi.portfolio.rules import risk as risk_rules
+from samdigi.portfolio.rules import status as status_rules
+from samdigi.portfolio.rules.business_case import DEFAULT_DISCOUNT_RATE
 
 RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -55,24 +63,17 @@ class Light(models.TextChoices):
 # --- project models -----------------------------------------------------------------------------
 
 
-class AssociationScopedQuerySet(models.QuerySet):
-    """Rows that belong to an association: read by its members, changed by its admins."""
+class AssociationScopedQuerySet(PolicyQuerySet):
+    """Rows that belong to an association: read by its members, changed by its admins.
+    Subclasses name the path to the association (`association_field`)."""
 
     association_field = "association"
+    access_policy = AssociationScopedPolicy()
 
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(**{f"{self.association_field}__in": scope.association_ids})
-
-    def editable_by(self, user):
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(
-            **{f"{self.association_field}__in": scope.association_ids & scope.admin_org_ids}
-        )
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "access_policy" not in cls.__dict__:
+            cls.access_policy = AssociationScopedPolicy(cls.association_field)
 
 
 # Phases of the state IT-project model and the light model:
@@ -366,10 +367,29 @@ class StrategyGoal(TrackedModel):
 # --- projects -----------------------------------------------------------------------------------
 
 
+# A project is closed in a phase that closes it: it and its rows are then read-only (the
+# closed-parent hook of core.access.ParentPolicy, and ProjectQuerySet.open): the one place the
+# "editable, not closed project" rule lives.
+PROJECT_CLOSED = "phase__closes_project"
+
+
+class ProjectQuerySet(OwnedQuerySet):
+    def open(self):
+        return self.exclude(**{PROJECT_CLOSED: True})
+
+    def open_editable_by(self, user):
+        """The projects whose rows the user may change now: editable, and not closed."""
+        return self.editable_by(user).open()
+
+
 class Project(OwnedModel):
     """An IT project: local (owned by one municipality) or joint (owned by the association, with
     participating municipalities). Its phase and baseline (approved budget, end date, benefits)
     are set only by gate decisions."""
+
+    # Editors of a member municipality may also propose a joint project to the association.
+    access_policy = OwnedPolicy(proposed_by_members=True)
+    objects = ProjectQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         LOCAL = "local", _("local project")
@@ -509,11 +529,6 @@ class Project(OwnedModel):
             self.phase = self.project_model.first_phase()
         super().save(*args, **kwargs)
 
-    @staticmethod
-    def owners_for_create(scope):
-        # Editors of a member municipality may also propose a joint project to the association.
-        return scope.editing_owner_ids | scope.associations_edited_through_members()
-
     def clean_links(self, links):
         """Systems come from the catalogue of the project model's association; strategy goals
         from the strategies of the project's owner or its association (for a joint project also
@@ -575,9 +590,11 @@ class Project(OwnedModel):
                     }
                 )
             self.internal = False
-        elif not AssociationMember.objects.filter(
-            current_membership_q(), association_id=association_id, municipality_id=self.owner_id
-        ).exists():
+        elif not (
+            AssociationMember.objects.current()
+            .filter(association_id=association_id, municipality_id=self.owner_id)
+            .exists()
+        ):
             raise ValidationError(
                 {
                     "owner": _(
@@ -588,7 +605,7 @@ class Project(OwnedModel):
             )
 
 
-class ProjectChildQuerySet(OwnedQuerySet):
+class ProjectChildQuerySet(PolicyQuerySet):
     """Rows that belong to a project: seen with the project, changed by whoever changes the project.
 
     Rows of a closed project are read-only, except where the model says `editable_after_closure`
@@ -596,25 +613,12 @@ class ProjectChildQuerySet(OwnedQuerySet):
     """
 
     project_path = "project"
+    access_policy = ParentPolicy("project", PROJECT_CLOSED)
 
-    def visible_to(self, user):
-        p = self.project_path
-        return self.filter(
-            scope_for(user).visible_q(owner_field=f"{p}__owner", internal_field=f"{p}__internal")
-        )
-
-    def editable_by(self, user):
-        p = self.project_path
-        scope = scope_for(user)
-        qs = self.visible_to(user).filter(
-            scope.editable_q(
-                owner_field=f"{p}__owner",
-                assignee_fields=tuple(f"{p}__{name}" for name in Project.assignee_fields),
-            )
-        )
-        if not getattr(self.model, "editable_after_closure", False):
-            qs = qs.exclude(**{f"{p}__phase__closes_project": True})
-        return qs
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "access_policy" not in cls.__dict__:
+            cls.access_policy = ParentPolicy(cls.project_path, PROJECT_CLOSED)
 
 
 class ProjectChild(TrackedModel):
@@ -636,18 +640,11 @@ class ProjectChild(TrackedModel):
 
 
 class ParticipantQuerySet(ProjectChildQuerySet):
-    def editable_by(self, user):
-        scope = scope_for(user)
-        return self.visible_to(user).filter(
-            Q(pk__in=super().editable_by(user).values("pk"))
-            | Q(municipality_id__in=scope.admin_org_ids)
-        )
+    access_policy = ParticipationPolicy("project", "municipality_id", PROJECT_CLOSED)
 
     def answerable_by(self, user):
         """Participations the user answers for their municipality (its admin)."""
-        scope = scope_for(user)
-        qs = self.visible_to(user)
-        return qs if scope.is_superuser else qs.filter(municipality_id__in=scope.admin_org_ids)
+        return self.access_policy.answerable(self, user)
 
 
 class Participant(ProjectChild):
@@ -812,7 +809,7 @@ class BusinessCase(ProjectChild):
         return reverse("portfolio:businesscase_detail", args=[self.pk])
 
     def year_lines(self):
-        from samdigi.portfolio.business_case import YearLine
+        from samdigi.portfolio.rules.business_case import YearLine
 
         return [
             YearLine(
@@ -965,21 +962,11 @@ def deciders_q(user, prefix=""):
     """Who decides at a gate: the association's admins and steering committee for a joint
     project, the owning municipality's admin for a local one. `prefix` leads from the queried
     model to the project ("" on projects, "project__" on their rows)."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return Q()
-    if not scope.authenticated:
-        return Q(pk__in=[])
-    return Q(
-        **{
-            f"{prefix}kind": Project.Kind.JOINT,
-            f"{prefix}owner__in": scope.steering_association_ids,
-        }
-    ) | Q(
-        **{
-            f"{prefix}kind": Project.Kind.LOCAL,
-            f"{prefix}owner__in": scope.admin_org_ids & scope.own_municipality_ids,
-        }
+    return access_deciders_q(
+        user,
+        f"{prefix}owner",
+        Q(**{f"{prefix}kind": Project.Kind.JOINT}),
+        Q(**{f"{prefix}kind": Project.Kind.LOCAL}),
     )
 
 
@@ -1067,7 +1054,7 @@ class GateDecision(ProjectChild):
 
     @property
     def approves(self):
-        from samdigi.portfolio.gates import moves_phase
+        from samdigi.portfolio.rules.gates import moves_phase
 
         return moves_phase(self.outcome)
 
@@ -1110,7 +1097,7 @@ class SteeringMeeting(OwnedModel):
 
 class Risk(ProjectChild):
     """A project risk: probability × consequence (1–5 each), inherent and residual after the
-    response; scored and banded by portfolio.risk."""
+    response; scored and banded by portfolio.rules.risk."""
 
     class Response(models.TextChoices):
         AVOID = "avoid", _("avoid")
@@ -1208,7 +1195,7 @@ class Risk(ProjectChild):
 
 class StatusReport(ProjectChild):
     """The project manager's status for a period with forecasts. The computed cost and schedule
-    lights (portfolio.status, against the baseline in force when the report is saved) are stored
+    lights (portfolio.rules.status, against the baseline in force when the report is saved) are stored
     beside the manager's own rating, never instead of it."""
 
     project = models.ForeignKey(

@@ -19,13 +19,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from samdigi.core.access import current_membership_q
 from samdigi.core.models import Attachment
 from samdigi.organizations.models import PopulationFigure
-from samdigi.portfolio import business_case as bc
-from samdigi.portfolio import cost_sharing, gates, timeline
-from samdigi.portfolio import risk as risk_rules
-from samdigi.portfolio import status as status_rules
 from samdigi.portfolio.models import (
     BusinessCase,
     DocumentKind,
@@ -36,6 +31,10 @@ from samdigi.portfolio.models import (
     Phase,
     Project,
 )
+from samdigi.portfolio.rules import business_case as bc
+from samdigi.portfolio.rules import cost_sharing, gantt, gates
+from samdigi.portfolio.rules import risk as risk_rules
+from samdigi.portfolio.rules import status as status_rules
 
 
 class GateBlocked(Exception):
@@ -464,7 +463,8 @@ def invite_all_members(project, user) -> list[Participant]:
 
     taking_part = set(project.participants.values_list("municipality_id", flat=True))
     members = (
-        AssociationMember.objects.filter(current_membership_q(), association_id=project.owner_id)
+        AssociationMember.objects.current()
+        .filter(association_id=project.owner_id)
         .exclude(municipality_id__in=taking_part)
         .order_by("municipality__code")
         .values_list("municipality_id", flat=True)
@@ -717,7 +717,7 @@ def heat_map_rows(pairs):
 # --- timeline -------------------------------------------------------------------------------
 
 
-def project_timeline_rows(project, decisions, milestones, today=None) -> list[timeline.Row]:
+def project_timeline_rows(project, decisions, milestones, today=None) -> list[gantt.Row]:
     """Phases as bands (from the approving decisions), milestones as points, for one project.
     Rows of dates only: the view lays them out and the template and stylesheet draw them."""
     today = today or timezone.localdate()
@@ -735,10 +735,10 @@ def project_timeline_rows(project, decisions, milestones, today=None) -> list[ti
         phase = phases.get(current_phase.pk) if current_phase else None
         if phase:
             rows.append(
-                timeline.Row(
+                gantt.Row(
                     label=phase.label,
                     bands=[
-                        timeline.Band(
+                        gantt.Band(
                             current_start, decision.decided_on, phase.label, phase.order, phase.code
                         )
                     ],
@@ -747,10 +747,10 @@ def project_timeline_rows(project, decisions, milestones, today=None) -> list[ti
         current_start, current_phase = decision.decided_on, phases.get(decision.to_phase_id)
     if current_phase and not current_phase.closes_project:
         rows.append(
-            timeline.Row(
+            gantt.Row(
                 label=current_phase.label,
                 bands=[
-                    timeline.Band(
+                    gantt.Band(
                         current_start,
                         max(end, current_start),
                         current_phase.label,
@@ -760,15 +760,15 @@ def project_timeline_rows(project, decisions, milestones, today=None) -> list[ti
                 ],
             )
         )
-    milestone_row = timeline.Row(
+    milestone_row = gantt.Row(
         label=_("Milestones"),
-        points=[timeline.Point(m.due, m.title, bool(m.done_on)) for m in milestones],
+        points=[gantt.Point(m.due, m.title, bool(m.done_on)) for m in milestones],
     )
     rows.append(milestone_row)
     return rows
 
 
-def portfolio_timeline_rows(projects) -> list[timeline.Row]:
+def portfolio_timeline_rows(projects) -> list[gantt.Row]:
     """One row per project: a band from start to planned end, marked with its phase."""
     rows = []
     for project in projects:
@@ -776,11 +776,11 @@ def portfolio_timeline_rows(projects) -> list[timeline.Row]:
         end = project.baseline_end or project.planned_end or start
         phase = project.phase
         rows.append(
-            timeline.Row(
+            gantt.Row(
                 label=project.title,
                 url=project.get_absolute_url(),
                 bands=[
-                    timeline.Band(
+                    gantt.Band(
                         start,
                         max(start, end),
                         phase.label if phase else "",
@@ -789,8 +789,7 @@ def portfolio_timeline_rows(projects) -> list[timeline.Row]:
                     )
                 ],
                 points=[
-                    timeline.Point(m.due, m.title, bool(m.done_on))
-                    for m in project.milestones.all()
+                    gantt.Point(m.due, m.title, bool(m.done_on)) for m in project.milestones.all()
                 ],
             )
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from samdigi.core.texts import local_values
-from samdigi.portfolio.status import Rule
+from samdigi.portfolio.rules.status import Rule
 
 COST_TEXTS = {
     Rule.COST_ON_BUDGET: gettext_lazy(

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,15 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from samdigi.core.access import can_edit_somewhere, scope_for
+from samdigi.core import attachments
+from samdigi.core.access import get_editable_or_403, get_visible_or_404
 from samdigi.core.models import Attachment
 from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from samdigi.organizations.models import Municipality
-from samdigi.portfolio import documents, filters, forms, services, tables, timeline
+from samdigi.portfolio import documents, filters, forms, services, tables
 from samdigi.portfolio.models import (
     Benefit,
     BusinessCase,
     BusinessCaseLine,
+    DocumentKind,
     GateDecision,
     GateRequest,
     Milestone,
@@ -39,10 +41,7 @@ from samdigi.portfolio.models import (
     StrategyGoal,
     can_decide,
 )
-
-
-def can_edit_a_project(user):
-    return can_edit_somewhere(user) or Project.objects.editable_by(user).exists()
+from samdigi.portfolio.rules import gantt as timeline
 
 
 def project_tab_url(project_id, tab):
@@ -63,7 +62,6 @@ class ProjectListView(ObjectListView):
     table_class = tables.ProjectTable
     filterset_class = filters.ProjectFilterSet
     template_name = "portfolio/project_list.html"
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 PROJECT_TABS = (
@@ -104,9 +102,7 @@ class ProjectDetailView(ObjectDetailView):
 
     def get_extra_context(self, obj, tab):
         user = self.request.user
-        can_edit_rows = (
-            not obj.is_closed and Project.objects.editable_by(user).filter(pk=obj.pk).exists()
-        )
+        can_edit_rows = Project.objects.open_editable_by(user).filter(pk=obj.pk).exists()
         context = {"can_edit_rows": can_edit_rows, "can_decide": can_decide(user, obj)}
         method = getattr(self, f"tab_{tab.replace('-', '_')}", None)
         if method:
@@ -214,18 +210,22 @@ class ProjectDetailView(ObjectDetailView):
 
     def tab_documents(self, obj):
         return {
-            "attachments": Attachment.for_object(obj).select_related("uploaded_by"),
+            **attachments.documents_context(
+                obj,
+                upload_url=reverse("portfolio:attachment_add", args=[obj.pk]),
+                download_url_name="portfolio:attachment",
+                kinds=DocumentKind.choices,
+                base_template="portfolio/project_base.html",
+            ),
             "decision_attachments": Attachment.objects.filter(
                 content_type=ContentType.objects.get_for_model(GateDecision),
                 object_id__in=[str(pk) for pk in obj.decisions.values_list("pk", flat=True)],
             ),
-            "attachment_form": forms.AttachmentForm(),
         }
 
 
 class ProjectEditView(ObjectEditView):
     form_class = forms.ProjectForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class ProjectDeleteView(ObjectDeleteView):
@@ -239,7 +239,7 @@ class ProjectDeleteView(ObjectDeleteView):
 
 
 class ProjectChildEditView(ObjectEditView):
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
+    """A row of a project, added and changed by whoever changes the (open) project."""
 
 
 class ProjectChildDeleteView(ObjectDeleteView):
@@ -253,7 +253,6 @@ class RiskListView(ObjectListView):
     table_class = tables.RiskTable
     filterset_class = filters.RiskFilterSet
     template_name = "portfolio/risk_list.html"
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
 
     def extra_context(self):
         pairs = (
@@ -276,7 +275,6 @@ class RiskEditView(ProjectChildEditView):
 class StatusReportListView(ObjectListView):
     table_class = tables.StatusReportTable
     filterset_class = filters.StatusReportFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
 
 
 class StatusReportDetailView(ObjectDetailView):
@@ -291,7 +289,6 @@ class StatusReportEditView(ProjectChildEditView):
 class MilestoneListView(ObjectListView):
     table_class = tables.MilestoneTable
     filterset_class = filters.MilestoneFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
 
 
 class MilestoneDetailView(ObjectDetailView):
@@ -306,7 +303,6 @@ class MilestoneEditView(ProjectChildEditView):
 class BenefitListView(ObjectListView):
     table_class = tables.BenefitTable
     filterset_class = filters.BenefitFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
 
 
 class BenefitDetailView(ObjectDetailView):
@@ -373,7 +369,6 @@ class BenefitEditView(ProjectChildEditView):
 
 class MeasurementEditView(ObjectEditView):
     form_class = forms.MeasurementForm
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
 
 
 class MeasurementDeleteView(ObjectDeleteView):
@@ -418,8 +413,8 @@ class BusinessCaseDetailView(ObjectDetailView):
 
 def cost_differences(case) -> list[dict]:
     """Where the business case's costs disagree with the project's cost lines (its budget)."""
-    from samdigi.portfolio.business_case import cost_line_differences
     from samdigi.portfolio.models import CostLine
+    from samdigi.portfolio.rules.business_case import cost_line_differences
 
     lines = [(line.year, line.kind, line.amount) for line in case.project.cost_lines.all()]
     return [
@@ -439,7 +434,6 @@ class BusinessCaseEditView(ProjectChildEditView):
 
 class BusinessCaseLineEditView(ObjectEditView):
     form_class = forms.BusinessCaseLineForm
-    creatable = classmethod(lambda cls, user: can_edit_a_project(user))
 
 
 class BusinessCaseLineDeleteView(ObjectDeleteView):
@@ -451,9 +445,8 @@ class BusinessCaseLineDeleteView(ObjectDeleteView):
 @require_POST
 def business_case_new_version(request, pk):
     """Copy a business case (typically the frozen, approved one) into a new editable version."""
-    case = get_object_or_404(BusinessCase.objects.visible_to(request.user), pk=pk)
-    if not Project.objects.editable_by(request.user).filter(pk=case.project_id).exists():
-        raise PermissionDenied
+    case = get_visible_or_404(BusinessCase, request.user, pk=pk)
+    get_editable_or_403(Project, request.user, pk=case.project_id)
     with transaction.atomic():
         number = (case.project.business_cases.order_by("-number").first().number or 0) + 1
         new = BusinessCase.objects.create(
@@ -488,7 +481,9 @@ def business_case_new_version(request, pk):
 class GateDecisionListView(ObjectListView):
     table_class = tables.GateDecisionTable
     filterset_class = filters.GateDecisionFilterSet
-    creatable = classmethod(lambda cls, user: False)
+
+    def can_add(self):
+        return False
 
 
 class GateDecisionDetailView(ObjectDetailView):
@@ -504,9 +499,7 @@ class GateDecisionDetailView(ObjectDetailView):
 @login_required
 def gate_request(request, pk):
     """The project manager asks for a gate; missing required documents block it with a list."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    if not Project.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("You may see this record but not change it."))
+    project = get_editable_or_403(Project, request.user, pk=pk)
     phases = services.next_phases(project)
     form = forms.GateRequestForm(request.POST or None, phases=phases)
     missing = []
@@ -587,15 +580,13 @@ def gate_decide(request, pk):
                     )
                     uploaded = data.get("document")
                     if uploaded:
-                        Attachment.objects.create(
-                            content_type=ContentType.objects.get_for_model(GateDecision),
-                            object_id=str(decision.pk),
+                        attachments.attach(
+                            decision,
+                            uploaded,
                             title=uploaded.name,
                             kind="decision",
-                            file=uploaded,
-                            size=uploaded.size,
                             media_type=form.media_type,
-                            uploaded_by=request.user,
+                            user=request.user,
                         )
             except services.GateBlocked as blocked:
                 form.add_error(blocked.field, blocked.message)
@@ -638,8 +629,8 @@ def participant_answer(request, pk):
 @require_POST
 def project_invite_members(request, pk):
     """Invite every current member municipality of the association to a joint project."""
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    if not Project.objects.editable_by(request.user).filter(pk=pk).exists() or project.is_closed:
+    project = get_editable_or_403(Project, request.user, pk=pk)
+    if project.is_closed:
         raise PermissionDenied(_("You may see this record but not change it."))
     if not project.is_joint:
         return HttpResponse(_("Only joint projects have participants."), status=400)
@@ -659,48 +650,11 @@ def project_invite_members(request, pk):
 # --- documents --------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def project_attachment_upload(request, pk):
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
-    if not Project.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return HttpResponseRedirect(project_tab_url(pk, "documents"))
-    uploaded = form.cleaned_data["file"]
-    Attachment.objects.create(
-        content_type=ContentType.objects.get_for_model(Project),
-        object_id=str(project.pk),
-        title=form.cleaned_data["title"],
-        kind=form.cleaned_data["kind"],
-        file=uploaded,
-        size=uploaded.size,
-        media_type=form.media_type,
-        uploaded_by=request.user,
-    )
-    messages.success(request, _("The document was added."))
-    return HttpResponseRedirect(project_tab_url(pk, "documents"))
-
-
-@login_required
-def attachment_download(request, pk):
-    """A document of a project or a gate decision, for those who see the record."""
-    attachment = get_object_or_404(Attachment, pk=pk)
-    model = attachment.content_type.model_class()
-    if model not in (Project, GateDecision) or not (
-        model._default_manager.visible_to(request.user).filter(pk=attachment.object_id).exists()
-    ):
-        raise Http404
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
-        content_type=attachment.media_type or "application/octet-stream",
-    )
+project_attachment_upload = attachments.upload_view(
+    Project, lambda pk: project_tab_url(pk, "documents"), kinds=DocumentKind.choices
+)
+# A document of a project or of a gate decision, for those who see the record.
+attachment_download = attachments.download_view(models=(Project, GateDecision))
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -709,7 +663,6 @@ def attachment_download(request, pk):
 class SteeringMeetingListView(ObjectListView):
     table_class = tables.SteeringMeetingTable
     filterset_class = filters.SteeringMeetingFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 def schedulable_requests(meeting):
@@ -753,7 +706,6 @@ class SteeringMeetingDetailView(ObjectDetailView):
 
 class SteeringMeetingEditView(ObjectEditView):
     form_class = forms.SteeringMeetingForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
     def after_save(self, instance, created):
         if created:
@@ -762,10 +714,12 @@ class SteeringMeetingEditView(ObjectEditView):
 
 def editable_meeting(request, pk):
     """The meeting whose agenda the user changes: 404 unseen, 403 seen but not editable."""
-    meeting = get_object_or_404(SteeringMeeting.objects.visible_to(request.user), pk=pk)
-    if not SteeringMeeting.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Only the association's admins set the agenda."))
-    return meeting
+    return get_editable_or_403(
+        SteeringMeeting,
+        request.user,
+        message=_("Only the association's admins set the agenda."),
+        pk=pk,
+    )
 
 
 def _schedule(request, gate, meeting):
@@ -881,7 +835,6 @@ def meeting_export(request, pk, part):
 class StrategyListView(ObjectListView):
     table_class = tables.StrategyTable
     filterset_class = filters.StrategyFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class StrategyDetailView(ObjectDetailView):
@@ -898,7 +851,6 @@ class StrategyDetailView(ObjectDetailView):
 
 class StrategyEditView(ObjectEditView):
     form_class = forms.StrategyForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class StrategyGoalDetailView(ObjectDetailView):
@@ -915,7 +867,6 @@ class StrategyGoalDetailView(ObjectDetailView):
 
 class StrategyGoalEditView(ObjectEditView):
     form_class = forms.StrategyGoalForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class StrategyGoalDeleteView(ObjectDeleteView):
@@ -926,16 +877,9 @@ class StrategyGoalDeleteView(ObjectDeleteView):
 # --- project models ---------------------------------------------------------------------------
 
 
-def can_edit_a_project_model(user):
-    """Association admins (and superusers) set up their association's project models."""
-    scope = scope_for(user)
-    return scope.is_superuser or bool(scope.admin_org_ids & scope.association_ids)
-
-
 class ProjectModelListView(ObjectListView):
     table_class = tables.ProjectModelTable
     filterset_class = filters.ProjectModelFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_a_project_model(user))
 
 
 class ProjectModelDetailView(ObjectDetailView):
@@ -957,7 +901,6 @@ class ProjectModelDetailView(ObjectDetailView):
 
 class ProjectModelEditView(ObjectEditView):
     form_class = forms.ProjectModelForm
-    creatable = classmethod(lambda cls, user: can_edit_a_project_model(user))
 
 
 class ProjectModelDeleteView(ObjectDeleteView):
@@ -969,7 +912,6 @@ class ProjectModelDeleteView(ObjectDeleteView):
 
 class PhaseEditView(ObjectEditView):
     form_class = forms.PhaseForm
-    creatable = classmethod(lambda cls, user: can_edit_a_project_model(user))
 
 
 class PhaseDeleteView(ObjectDeleteView):
@@ -984,9 +926,12 @@ class PhaseDeleteView(ObjectDeleteView):
 @require_POST
 def phase_move(request, pk, direction):
     """Move a phase one place earlier or later in its project model."""
-    phase = get_object_or_404(Phase.objects.visible_to(request.user), pk=pk)
-    if not Phase.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Only the association's admins change its project models."))
+    phase = get_editable_or_403(
+        Phase,
+        request.user,
+        message=_("Only the association's admins change its project models."),
+        pk=pk,
+    )
     if direction not in ("up", "down"):
         raise Http404
     try:

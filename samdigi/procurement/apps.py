@@ -8,8 +8,8 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        from samdigi.landscape.calendar import register_event_provider
-        from samdigi.procurement.calendar import tender_events
+        from samdigi.landscape.ical import register_event_provider
+        from samdigi.procurement.calendar_events import tender_events
 
         register_event_provider(lambda user, code: list(tender_events(user, code)))
 

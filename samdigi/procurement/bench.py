@@ -15,7 +15,7 @@ import sqlite3
 import time
 from decimal import Decimal
 
-from samdigi.procurement import opportunities, timeline
+from samdigi.procurement.rules import opportunities, schedule
 
 AS_OF = datetime.date(2026, 11, 29)
 CONTRACTS = 40_000
@@ -43,7 +43,7 @@ def synthetic_contracts(count=CONTRACTS, seed=5) -> list[opportunities.ContractI
     rows = []
     for index in range(count):
         end = AS_OF + datetime.timedelta(days=rng.randint(-200, 2200))
-        end = timeline.add_months(end.replace(day=1), 1) - datetime.timedelta(days=1)
+        end = schedule.add_months(end.replace(day=1), 1) - datetime.timedelta(days=1)
         options = rng.choice((0, 0, 1, 1, 2, 3))
         months = rng.choice((6, 12, 12, 24)) if options else 0
         annual = Decimal(rng.randint(50_000, 3_000_000))
@@ -56,7 +56,7 @@ def synthetic_contracts(count=CONTRACTS, seed=5) -> list[opportunities.ContractI
                 kle_areas=tuple(sorted(rng.sample(KLE_AREAS, rng.randint(1, 2)))),
                 contract_type=rng.choice(TYPES),
                 current_end=end,
-                latest_possible_end=timeline.add_months(end, options * months),
+                latest_possible_end=schedule.add_months(end, options * months),
                 option_months=months,
                 options_remaining=options,
                 annual_value=annual,
@@ -90,8 +90,8 @@ def scheduler_row():
     rng = random.Random(11)
     cases = [
         (
-            rng.choice(timeline.PROCEDURES),
-            rng.choice(timeline.CATEGORIES),
+            rng.choice(schedule.PROCEDURES),
+            rng.choice(schedule.CATEGORIES),
             Decimal(rng.randint(100_000, 60_000_000)),
             AS_OF + datetime.timedelta(days=rng.randint(200, 2000)),
             rng.random() < 0.9,
@@ -102,7 +102,7 @@ def scheduler_row():
 
     def plan():
         for procedure, category, value, start, electronic, pin in cases:
-            timeline.schedule(procedure, category, value, start, electronic, pin)
+            schedule.schedule(procedure, category, value, start, electronic, pin)
 
     seconds, _ = best_of(plan)
     return (f"backward scheduler: {TENDERS:,} tenders", seconds, "classification + verification")
@@ -130,8 +130,8 @@ SELECT system_id, day, municipalities, members, cents FROM ranked WHERE position
 def sql_row(contracts):
     """The first (best) target per system as one SQL query; the finder does more (repeated
     sweeps, KLE matching, plans, reasons), so this is a lower bound of the SQL alternative."""
-    lo = timeline.add_months(AS_OF, 12).toordinal()
-    hi = timeline.add_months(AS_OF, 36).toordinal()
+    lo = schedule.add_months(AS_OF, 12).toordinal()
+    hi = schedule.add_months(AS_OF, 36).toordinal()
     db = sqlite3.connect(":memory:")
     db.execute(
         "CREATE TABLE contracts (system_id INTEGER, muni TEXT, start_day INTEGER, "
@@ -141,7 +141,7 @@ def sql_row(contracts):
     for info in contracts:
         if info.system_id is None:
             continue
-        reach = timeline.add_months(
+        reach = schedule.add_months(
             info.current_end, info.options_remaining * info.option_months
         ).toordinal()
         start, end = max(info.current_end.toordinal(), lo), min(reach, hi)

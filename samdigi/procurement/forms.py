@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from samdigi.core.access import scope_for
+from samdigi.core.access import people_of_reach
 from samdigi.core.forms import DateInput, VersionedModelForm
 from samdigi.landscape.models import ItSystem, KleClass, Vendor
 from samdigi.organizations.models import Municipality
@@ -95,12 +95,7 @@ class TenderForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].label = _("lead organisation")
         self.fields["kle"].queryset = KleClass.objects.filter(retired__isnull=True)
-        scope = scope_for(self.user)
-        users = get_user_model().objects.filter(is_active=True)
-        if not scope.is_superuser:
-            users = users.filter(
-                memberships__organization_id__in=scope.reachable_org_ids
-            ).distinct()
+        users = people_of_reach(get_user_model().objects.filter(is_active=True), self.user)
         self.fields["coordinator"].queryset = users.order_by("username")
         # Participants are members of the association (clean_participants checks it).
         self.fields["participants"].queryset = Municipality.objects.in_reach_of(self.user)
@@ -330,7 +325,7 @@ class OpportunityFilterForm(forms.Form):
     date_to = forms.DateField(label=_("common date to"), required=False, widget=DateInput())
 
     def summary_filter(self):
-        from samdigi.procurement.opportunity_summary import SummaryFilter
+        from samdigi.procurement.rules.opportunity_summary import SummaryFilter
 
         if not self.is_bound:
             return SummaryFilter()

@@ -1,7 +1,7 @@
 """Procurement: thresholds as dated data, tenders (local or joint) with their planned timeline,
 participants, outcome and the contracts they produce in the landscape.
 
-The rules with numbers live in the pure modules: `timeline.py` (thresholds, classification,
+The rules with numbers live in the pure modules: `rules/schedule.py` (thresholds, classification,
 backward schedules), `opportunities.py` (the joint-tender finder) and `ocds.py` (publication).
 This module stores what they need and what they produce; `services.py` connects the two.
 """
@@ -19,19 +19,22 @@ from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.access import (
     ASSOCIATION_ADMIN,
+    ParticipationPolicy,
+    StaffOnlyPolicy,
     current_association_ids,
     may_link_member,
-    scope_for,
+    policy_of,
 )
 from samdigi.core.models import (
     MONEY,
     OwnedModel,
     OwnedQuerySet,
     ParentAccessQuerySet,
+    PolicyQuerySet,
     TrackedModel,
 )
 from samdigi.landscape.models import ProcurementProcedure
-from samdigi.procurement import timeline
+from samdigi.procurement.rules import schedule as timeline
 
 
 def eur_rate() -> Decimal:
@@ -64,23 +67,14 @@ class StepKey(models.TextChoices):
 
 
 def can_edit_thresholds(user) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    scope = scope_for(user)
-    return scope.is_superuser or user.is_staff or ASSOCIATION_ADMIN in scope.roles.values()
+    return policy_of(Threshold).may_add(user, Threshold)
 
 
-class ThresholdQuerySet(models.QuerySet):
+class ThresholdQuerySet(PolicyQuerySet):
     """National reference data: every signed-in user reads it; association admins and staff
     extend it (it changes every two years)."""
 
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self
-
-    def editable_by(self, user):
-        return self if can_edit_thresholds(user) else self.none()
+    access_policy = StaffOnlyPolicy(roles=(ASSOCIATION_ADMIN,))
 
     def periods(self) -> tuple[timeline.ThresholdPeriod, ...]:
         """The stored periods for the pure modules; the built-in ones if none are stored."""
@@ -179,7 +173,7 @@ class Tender(OwnedModel):
     """A procurement procedure run by one municipality (owner) or jointly by the association
     (owner = the association, with participating municipalities).
 
-    The planned timeline is stored as TenderSteps produced by `timeline.schedule`; moving a step
+    The planned timeline is stored as TenderSteps produced by `rules.schedule.schedule`; moving a step
     needs a reason, which is recorded in the history. Awarding creates the resulting contract of
     each participant in the landscape in one action (`services.award`).
     """
@@ -411,18 +405,8 @@ def participant_problem(owner, municipality_id, *, already_linked=False, record_
 
 
 class ParticipantQuerySet(ParentAccessQuerySet):
-    parent_field = "tender"
-
-    def editable_by(self, user):
-        # The tender's editors, and a participating municipality's admins for its own row.
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        own_admin = Q(municipality__in=scope.admin_org_ids)
-        return self.filter(
-            Q(tender__in=Tender.objects.editable_by(user))
-            | own_admin & Q(tender__in=Tender.objects.visible_to(user))
-        )
+    # The tender's editors, and a participating municipality's admins for its own row.
+    access_policy = ParticipationPolicy("tender")
 
 
 class TenderParticipant(TrackedModel):

@@ -43,7 +43,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .timeline import (
+from .rules.schedule import (
     CATEGORIES,
     COMPETITIVE_DIALOGUE,
     COMPETITIVE_NEGOTIATION,
@@ -158,7 +158,7 @@ class ContractDetails:
 class TenderInfo:
     """What is known about a tender so far; fill in more as it progresses.
 
-    ``procedure`` and ``category`` use the keys of ``timeline``. ``status`` overrides the tender
+    ``procedure`` and ``category`` use the keys of ``rules.schedule``. ``status`` overrides the tender
     status derived from the stage (planned / active / complete), e.g. "cancelled".
     ``tender_start`` is when the notice was published, ``tender_end`` the tender deadline.
     """

@@ -25,8 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samdigi.core.models import ChangeRecord
-from samdigi.procurement import rule_texts, timeline
+from samdigi.procurement import rule_texts
 from samdigi.procurement.models import Tender, TenderStep, eur_rate
+from samdigi.procurement.rules import schedule
 
 #: Tender fields the assessment or the schedule depends on.
 WATCHED = (
@@ -45,10 +46,10 @@ WATCHED = (
 
 #: Actual date field → the step it fixes.
 ACTUAL_FIELDS = {
-    "notice_published_on": timeline.NOTICE_PUBLICATION,
-    "tender_deadline_on": timeline.TENDER_DEADLINE,
-    "award_decision_on": timeline.AWARD_DECISION,
-    "contract_signed_on": timeline.CONTRACT_SIGNATURE,
+    "notice_published_on": schedule.NOTICE_PUBLICATION,
+    "tender_deadline_on": schedule.TENDER_DEADLINE,
+    "award_decision_on": schedule.AWARD_DECISION,
+    "contract_signed_on": schedule.CONTRACT_SIGNATURE,
 }
 
 
@@ -72,11 +73,11 @@ def _thresholds():
     return Threshold.objects.periods()
 
 
-def compute(tender, moves=None, today=None) -> timeline.Schedule:
+def compute(tender, moves=None, today=None) -> schedule.Schedule:
     """The tender's plan from its data, the given moves and its actual dates (pure call)."""
     from samdigi.procurement.services import lead_months_for
 
-    return timeline.plan(
+    return schedule.plan(
         tender.procedure,
         tender.category,
         tender.estimated_value or 0,
@@ -97,7 +98,7 @@ def stored_moves(tender) -> dict:
     return {s.key: (s.date, s.moved_reason) for s in tender.steps.all() if s.moved_reason}
 
 
-def assessment_text(result: timeline.Schedule) -> str:
+def assessment_text(result: schedule.Schedule) -> str:
     return "\n".join(
         [*rule_texts.assessment_lines(result.classification), *rule_texts.schedule_warnings(result)]
     )
@@ -116,7 +117,7 @@ def _history(tender, user, changes) -> None:
 
 
 @transaction.atomic
-def replan(tender, user=None, *, fresh=False, extra_move=None) -> timeline.Schedule | None:
+def replan(tender, user=None, *, fresh=False, extra_move=None) -> schedule.Schedule | None:
     """Recompute and store the assessment and the steps. ``fresh`` drops every manual move;
     ``extra_move`` = (key, date, reason) adds one. None when the tender has no required start."""
     if tender.required_start is None:
@@ -190,7 +191,7 @@ def replan(tender, user=None, *, fresh=False, extra_move=None) -> timeline.Sched
     return result
 
 
-def move_step(step, new_date, reason, user=None) -> timeline.Schedule:
+def move_step(step, new_date, reason, user=None) -> schedule.Schedule:
     """Move one planned date with a reason; later steps follow. Refused (MoveRefused) when the
     date breaks a legal minimum or comes before the step before it."""
     tender = step.tender
@@ -221,9 +222,9 @@ def move_step(step, new_date, reason, user=None) -> timeline.Schedule:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def date_warnings(tender) -> list[timeline.DateWarning]:
+def date_warnings(tender) -> list[schedule.DateWarning]:
     """The tender's actual dates checked against the legal minimums (and day notes)."""
-    return timeline.check_actual_dates(
+    return schedule.check_actual_dates(
         tender.procedure,
         actual_dates(tender),
         tender.electronic_submission,
@@ -258,14 +259,14 @@ def timeline_rows(tender, steps) -> list[dict]:
         warnings.setdefault(w.step, []).append(w)
     actual = actual_dates(tender)
     rows = []
-    order = {key: index for index, key in enumerate(timeline.STEP_ORDER)}
+    order = {key: index for index, key in enumerate(schedule.STEP_ORDER)}
     for row in sorted(steps, key=lambda s: (order.get(s.key, len(order)), s.date)):
         step = planned.get(row.key)
         text = row.explanation
         if step is not None and step.date == row.date:
             text = rule_texts.step_text(step, tender.procedure)
-        elif timeline.working_day_note(row.date):
-            text += " " + rule_texts.day_note(timeline.working_day_note(row.date), row.date)
+        elif schedule.working_day_note(row.date):
+            text += " " + rule_texts.day_note(schedule.working_day_note(row.date), row.date)
         found = warnings.get(row.key, [])
         rows.append(
             {

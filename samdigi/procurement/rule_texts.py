@@ -1,6 +1,6 @@
 """The procurement rules' explanations in the user's language.
 
-timeline.py is pure and speaks English; it also returns a code and parameters for every step,
+schedule.py is pure and speaks English; it also returns a code and parameters for every step,
 threshold assessment, warning and actual-date check. Here those codes become translated texts
 that cite udbudsloven (with the directive's article in brackets) or lov om Klagenævnet for Udbud,
 with dates and amounts shown the local way. Pages and the API call these under the request's
@@ -16,7 +16,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samdigi.procurement import timeline
+from samdigi.procurement.rules import schedule
 
 # --- citations ------------------------------------------------------------------------------------
 
@@ -25,7 +25,7 @@ def citation(rule: str, procedure: str = "") -> str:
     """The legal basis of a rule code, e.g. "udbudslovens § 57 (direktivets art. 27)" in Danish."""
     if rule == "law_standstill":
         return _("lov om Klagenævnet for Udbud § 3, stk. 1, nr. 1")
-    section, article = timeline.legal_basis(rule, procedure)
+    section, article = schedule.legal_basis(rule, procedure)
     if section and article:
         return _("udbudsloven %(section)s (directive art. %(article)s)") % {
             "section": section,
@@ -79,9 +79,9 @@ def category_label(category: str) -> str:
 
 
 NOTE_DAYS = {
-    timeline.CONSTITUTION_DAY: gettext_lazy("Constitution Day (5 June)"),
-    timeline.CHRISTMAS_EVE: gettext_lazy("Christmas Eve (24 December)"),
-    timeline.NEW_YEARS_EVE: gettext_lazy("New Year's Eve (31 December)"),
+    schedule.CONSTITUTION_DAY: gettext_lazy("Constitution Day (5 June)"),
+    schedule.CHRISTMAS_EVE: gettext_lazy("Christmas Eve (24 December)"),
+    schedule.NEW_YEARS_EVE: gettext_lazy("New Year's Eve (31 December)"),
 }
 
 
@@ -166,7 +166,7 @@ _LAW_RULE_OF_CODE = {
 }
 
 
-def step_text(step: timeline.Step, procedure: str) -> str:
+def step_text(step: schedule.Step, procedure: str) -> str:
     """A planned step's explanation in the active language, with the moves that shaped it."""
     template = STEP_TEXTS.get(step.code)
     if template is None:
@@ -203,7 +203,7 @@ def step_text(step: timeline.Step, procedure: str) -> str:
 # --- threshold assessment ------------------------------------------------------------------------
 
 
-def assessment_lines(classification: timeline.Classification) -> list[str]:
+def assessment_lines(classification: schedule.Classification) -> list[str]:
     """The threshold assessment: the reason, then the notes, in the active language."""
     c = classification
     threshold = _("%(dkk)s (EUR %(eur)s)") % {
@@ -238,7 +238,7 @@ def assessment_lines(classification: timeline.Classification) -> list[str]:
             "An EU procedure is not required: the estimated value of %(value)s is below the "
             "%(period)s threshold for %(category)s of %(threshold)s (%(citation)s)."
         )
-        if c.procedure in timeline.EU_PROCEDURES:
+        if c.procedure in schedule.EU_PROCEDURES:
             reason += " " + _("The EU procedure is used voluntarily.")
     lines = [reason % values]
     lines.append(
@@ -311,7 +311,7 @@ def warning_text(code: str, params) -> str:
     return template % values if template else ""
 
 
-def schedule_warnings(result: timeline.Schedule) -> list[str]:
+def schedule_warnings(result: schedule.Schedule) -> list[str]:
     """The schedule's warnings in the active language (the misfit is in the assessment)."""
     return [
         text
@@ -323,7 +323,7 @@ def schedule_warnings(result: timeline.Schedule) -> list[str]:
 # --- actual dates -----------------------------------------------------------------------------------
 
 
-def date_warning_text(warning: timeline.DateWarning, procedure: str) -> str:
+def date_warning_text(warning: schedule.DateWarning, procedure: str) -> str:
     values = {
         "step": step_label(warning.step),
         "actual": _day(warning.actual),

@@ -1,4 +1,4 @@
-"""The ORM side of the pure procurement modules: load rows, call timeline / opportunities / ocds,
+"""The ORM side of the pure procurement modules: load rows, call rules.schedule / opportunities / ocds,
 store the results. Views and the API call these; they never repeat the rules."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -14,10 +14,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samdigi.core.access import ASSOCIATION_ADMIN, current_membership_q, scope_for
+from samdigi.core.access import (
+    AssociationScopedPolicy,
+    current_membership_q,
+    policy_of,
+    scope_for,
+)
 from samdigi.core.quarters import quarter_key, quarter_label
+from samdigi.core.rules import apportion
 from samdigi.landscape.models import Contract, LeadTime, lead_time_overrides_for
-from samdigi.procurement import ocds, opportunities, timeline
+from samdigi.procurement import ocds
 from samdigi.procurement.models import (
     AwardCriteria,
     AwardDecision,
@@ -28,10 +34,12 @@ from samdigi.procurement.models import (
     Threshold,
     eur_rate,
 )
+from samdigi.procurement.rules import opportunities
+from samdigi.procurement.rules import schedule as schedule_rules
 
 #: Planning window of the opportunity finder and the lead time it leaves for running the tender.
 OPPORTUNITY_WINDOW_MONTHS = 36
-OPPORTUNITY_LEAD_MONTHS = timeline.RETENDER_LEAD_MONTHS[timeline.OPEN]
+OPPORTUNITY_LEAD_MONTHS = schedule_rules.RETENDER_LEAD_MONTHS[schedule_rules.OPEN]
 OPPORTUNITY_MAX_PROLONGATION = 12
 #: Years of a new contract when an annual value has to be turned into a whole-term estimate.
 DEFAULT_TERM_YEARS = 4
@@ -81,8 +89,8 @@ def schedule(
     prior_information_notice=False,
     lead_months=None,
     today=None,
-) -> timeline.Schedule:
-    return timeline.schedule(
+) -> schedule_rules.Schedule:
+    return schedule_rules.schedule(
         procedure,
         category,
         estimated_value,
@@ -109,7 +117,7 @@ def lead_months_for(tender) -> int | None:
     return overrides.get(tender.procedure)
 
 
-def schedule_tender(tender, user=None) -> timeline.Schedule:
+def schedule_tender(tender, user=None) -> schedule_rules.Schedule:
     """Plan the tender afresh backwards from its required start and store the steps (dropping
     manual moves: rescheduling is a deliberate fresh start, recorded in the history). Edits
     re-plan by themselves (replanning.py), keeping lawful moves."""
@@ -149,14 +157,10 @@ def split_value(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     if not any(weights):
         weights = [Decimal(1)] * len(weights)
     cents = int((total * 100).to_integral_value())
-    whole = sum(weights)
-    raw = [Decimal(cents) * w / whole for w in weights]
-    floors = [int(r.to_integral_value(rounding=ROUND_DOWN)) for r in raw]
-    left = cents - sum(floors)
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
-    for index in order[:left]:
-        floors[index] += 1
-    return [Decimal(c) / 100 for c in floors]
+    # A negative total is split like the matching positive one and negated (as cost sharing does).
+    sign = -1 if cents < 0 else 1
+    shares = apportion.largest_remainder(abs(cents), dict(enumerate(weights)))
+    return [Decimal(sign * shares[index]) / 100 for index in range(len(weights))]
 
 
 def may_create_contracts_for(user, tender, municipality_id) -> bool:
@@ -165,11 +169,14 @@ def may_create_contracts_for(user, tender, municipality_id) -> bool:
     association's own role); a municipality's staff never write into another member's landscape."""
     if user is None:
         return True  # system actions (demo data, management commands)
+    from samdigi.landscape.models import Contract
+
     scope = scope_for(user)
-    if scope.is_superuser or scope.can_edit_owned(municipality_id):
+    if policy_of(Contract).can_create(scope, Contract, municipality_id):
         return True
-    return (
-        not tender.owner.is_municipality and scope.roles.get(tender.owner_id) == ASSOCIATION_ADMIN
+    # The association's own role: its admins (the policy of the association's own rows).
+    return not tender.owner.is_municipality and AssociationScopedPolicy().can_create(
+        scope, Contract, tender.owner_id
     )
 
 
@@ -213,16 +220,14 @@ def winning_product(tender, vendor, product=None, new_product="", user=None):
             _("The lead municipality belongs to no association whose catalogue could hold it."),
             "new_product",
         )
-    if user is not None:
-        scope = scope_for(user)
-        if not (
-            scope.is_superuser or association.pk in scope.associations_edited_through_members()
-        ):
-            raise ProcurementError(
-                _("You may not add systems to %(association)s's catalogue.")
-                % {"association": association.name},
-                "new_product",
-            )
+    if user is not None and not policy_of(ItSystem).can_create(
+        scope_for(user), ItSystem, association.pk
+    ):
+        raise ProcurementError(
+            _("You may not add systems to %(association)s's catalogue.")
+            % {"association": association.name},
+            "new_product",
+        )
     system, created = ItSystem.objects.get_or_create(
         owner=association,
         name=name[:200],
@@ -449,9 +454,7 @@ def outcome_summary(tender) -> dict:
 
 
 def association_member_ids(association) -> list[int]:
-    return list(
-        association.members.filter(current_membership_q()).values_list("municipality_id", flat=True)
-    )
+    return list(association.current_members().values_list("municipality_id", flat=True))
 
 
 def covered_contract_ids(contract_ids=None) -> dict[int, int]:
@@ -498,7 +501,7 @@ class OpportunityView:
     group: opportunities.Opportunity
     contracts: dict
     eu_procedure_required: bool
-    threshold: timeline.ThresholdAmount
+    threshold: schedule_rules.ThresholdAmount
     system: object = None
 
     @property
@@ -564,9 +567,9 @@ def find_for_association(association, user, as_of=None) -> FinderResult:
     systems = ItSystem.objects.in_bulk(system_ids)
     views = []
     for group in report.groups:
-        classification = timeline.classify(
-            timeline.OPEN,
-            timeline.SERVICES,
+        classification = schedule_rules.classify(
+            schedule_rules.OPEN,
+            schedule_rules.SERVICES,
             group.combined_estimated_value,
             group.joint_start,
             periods,
@@ -612,7 +615,7 @@ class PlanPreview:
     participants: list
     #: Every contract the tender replaces (the members', and those that leave a gap).
     contracts: list
-    schedule: timeline.Schedule | None = None
+    schedule: schedule_rules.Schedule | None = None
 
     @property
     def procedure_label(self):
@@ -637,7 +640,7 @@ def plan_preview(association, key, user, with_schedule=True) -> PlanPreview:
     if view is None:
         raise ProcurementError(_("This opportunity no longer exists; look at the list again."))
     group = view.group
-    procedure = timeline.OPEN if view.eu_procedure_required else timeline.NATIONAL
+    procedure = schedule_rules.OPEN if view.eu_procedure_required else schedule_rules.NATIONAL
     subject = view.system.name if view.system else group.kle_area
     by_municipality = defaultdict(list)
     for plan, contract, _text in view.members():
@@ -662,7 +665,7 @@ def plan_preview(association, key, user, with_schedule=True) -> PlanPreview:
         )
         schedule_result = schedule(
             procedure,
-            timeline.SERVICES,
+            schedule_rules.SERVICES,
             group.combined_estimated_value,
             group.joint_start,
             lead_months=lead,
@@ -699,7 +702,7 @@ def plan_opportunity(association, key, user) -> Tender:
         title=preview.title,
         description=preview.description,
         procedure=preview.procedure,
-        category=timeline.SERVICES,
+        category=schedule_rules.SERVICES,
         estimated_value=preview.estimated_value,
         required_start=preview.required_start,
         coordinator=user,
@@ -777,7 +780,7 @@ def gap_list(contracts, today=None, months=24):
     """Contracts whose re-tender start falls before the horizon (passed ones too, while the
     contract runs) and that no tender replaces yet."""
     today = today or timezone.localdate()
-    horizon = timeline.add_months(today, months)
+    horizon = schedule_rules.add_months(today, months)
     covered = Tender.contracts.through.objects.exclude(
         tender__status=Tender.Status.CANCELLED
     ).values("contract_id")

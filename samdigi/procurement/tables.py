@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samdigi.core.formatting import money
 from samdigi.core.tables import Column, Table
-from samdigi.procurement import timeline
 from samdigi.procurement.models import Tender, Threshold, eur_rate
+from samdigi.procurement.rules import schedule
 
 
 def eur(value) -> str:
@@ -37,11 +37,11 @@ class ThresholdTable(Table):
     valid_from = Column("valid_from")
     valid_to = Column("valid_to")
     supplies_services_eur = Column("supplies_services_eur", formatter=eur)
-    supplies_services_dkk = DkkThresholdColumn("supplies_services_dkk", timeline.SERVICES)
+    supplies_services_dkk = DkkThresholdColumn("supplies_services_dkk", schedule.SERVICES)
     works_eur = Column("works_eur", formatter=eur)
-    works_dkk = DkkThresholdColumn("works_dkk", timeline.WORKS)
+    works_dkk = DkkThresholdColumn("works_dkk", schedule.WORKS)
     social_services_eur = Column("social_services_eur", formatter=eur)
-    social_services_dkk = DkkThresholdColumn("social_services_dkk", timeline.SOCIAL_SERVICES)
+    social_services_dkk = DkkThresholdColumn("social_services_dkk", schedule.SOCIAL_SERVICES)
     source = Column("source", order_by=None)
 
 

@@ -3,7 +3,6 @@ the opportunity finder."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -13,16 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samdigi.core.access import can_edit_somewhere, scope_for
-from samdigi.core.models import Attachment
+from samdigi.core import attachments
+from samdigi.core.access import scope_for
 from samdigi.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from samdigi.landscape.forms import AttachmentForm
 from samdigi.landscape.models import Contract
 from samdigi.organizations.models import Association, Municipality
 from samdigi.procurement import (
     filters,
     forms,
-    opportunity_summary,
     rule_texts,
     services,
     tables,
@@ -32,13 +29,8 @@ from samdigi.procurement.models import (
     Complaint,
     Tender,
     TenderParticipant,
-    can_edit_thresholds,
 )
-
-
-def threshold_creatable(cls, user):
-    return can_edit_thresholds(user)
-
+from samdigi.procurement.rules import opportunity_summary
 
 # --- thresholds ---------------------------------------------------------------------------------
 
@@ -46,7 +38,6 @@ def threshold_creatable(cls, user):
 class ThresholdListView(ObjectListView):
     table_class = tables.ThresholdTable
     filterset_class = filters.ThresholdFilterSet
-    creatable = classmethod(threshold_creatable)
 
     def extra_context(self):
         from samdigi.procurement.models import eur_rate
@@ -65,7 +56,6 @@ class ThresholdDetailView(ObjectDetailView):
 
 class ThresholdEditView(ObjectEditView):
     form_class = forms.ThresholdForm
-    creatable = classmethod(threshold_creatable)
 
 
 # --- tenders ------------------------------------------------------------------------------------
@@ -74,7 +64,6 @@ class ThresholdEditView(ObjectEditView):
 class TenderListView(ObjectListView):
     table_class = tables.TenderTable
     filterset_class = filters.TenderFilterSet
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
 
 class TenderDetailView(ObjectDetailView):
@@ -87,17 +76,18 @@ class TenderDetailView(ObjectDetailView):
     def tabs(self):
         return (
             ("outcome", _("Outcome"), "procurement/tender_outcome.html"),
-            ("documents", _("Documents"), "procurement/tender_documents.html"),
+            ("documents", _("Documents"), "core/documents_tab.html"),
         )
 
     def get_extra_context(self, obj, tab):
         if tab == "outcome":
             return outcome_context(obj)
         if tab == "documents":
-            return {
-                "attachments": Attachment.for_object(obj).select_related("uploaded_by"),
-                "attachment_form": AttachmentForm(),
-            }
+            return attachments.documents_context(
+                obj,
+                upload_url=reverse("procurement:tender_attachment_add", args=[obj.pk]),
+                download_url_name="landscape:attachment",
+            )
         participants = obj.participants.select_related(
             "municipality", "replaced_contract", "resulting_contract"
         )
@@ -147,7 +137,6 @@ def timeline_context(tender, steps):
 
 class TenderEditView(ObjectEditView):
     form_class = forms.TenderForm
-    creatable = classmethod(lambda cls, user: can_edit_somewhere(user))
 
     def after_save(self, instance, created):
         sync_participants(instance, self.form.cleaned_data.get("participants") or [])
@@ -300,29 +289,11 @@ def tender_award(request, pk):
     )
 
 
-@login_required
-@require_POST
-def tender_attachment_upload(request, pk):
-    tender = _editable_tender(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    target = reverse("procurement:tender_tab", args=[pk, "documents"])
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return HttpResponseRedirect(target)
-    uploaded = form.cleaned_data["file"]
-    Attachment.objects.create(
-        content_type=ContentType.objects.get_for_model(Tender),
-        object_id=str(tender.pk),
-        title=form.cleaned_data["title"],
-        file=uploaded,
-        size=uploaded.size,
-        media_type=form.media_type,
-        uploaded_by=request.user,
-    )
-    messages.success(request, _("The document was added."))
-    return HttpResponseRedirect(target)
+def _tender_documents_url(pk):
+    return reverse("procurement:tender_tab", args=[pk, "documents"])
+
+
+tender_attachment_upload = attachments.upload_view(Tender, _tender_documents_url)
 
 
 # --- pipeline -----------------------------------------------------------------------------------
@@ -504,7 +475,9 @@ class TenderParticipantEditView(ObjectEditView):
     Participants are added by the tender's editors (the tender form or planning an opportunity)."""
 
     form_class = forms.TenderParticipantForm
-    creatable = classmethod(lambda cls, user: False)
+
+    def can_add(self):
+        return False
 
     def success_url(self, instance):
         return instance.tender.get_absolute_url()
@@ -523,14 +496,8 @@ def outcome_context(tender) -> dict:
     }
 
 
-def can_edit_a_tender(user) -> bool:
-    return Tender.objects.editable_by(user).exists()
-
-
 class TenderChildEditView(ObjectEditView):
     """A row of a tender's outcome, added and changed by whoever changes the tender."""
-
-    creatable = classmethod(lambda cls, user: can_edit_a_tender(user))
 
     def success_url(self, instance):
         return reverse("procurement:tender_tab", args=[instance.tender_id, "outcome"])

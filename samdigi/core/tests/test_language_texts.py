@@ -149,13 +149,14 @@ def test_a_cost_split_that_cannot_be_made_is_explained_in_the_page_language(worl
 
 
 def test_a_moved_step_is_named_in_the_readers_language_in_the_history(world):
-    from samdigi.procurement import services, timeline
+    from samdigi.procurement import services
+    from samdigi.procurement.rules import schedule
     from samdigi.procurement.tests.helpers import municipal_tender
 
     tender = municipal_tender(world)
     services.schedule_tender(tender)
     step = tender.steps.get(key="tender_deadline")
-    moved = timeline.next_working_day(step.date + datetime.timedelta(days=7))
+    moved = schedule.next_working_day(step.date + datetime.timedelta(days=7))
     with acting_as(world.user("own_admin")):
         services.move_step(step, moved, "Leverandørerne bad om mere tid")
     client = client_for(world, "own_admin")

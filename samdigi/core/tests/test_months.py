@@ -9,10 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samdigi.core.rules.months import add_months, is_month_end, last_day_of_month, month_length
+from samdigi.core.rules.months import (
+    add_months,
+    is_month_end,
+    last_day_of_month,
+    month_length,
+    months_between,
+)
 
 D = dt.date
 ROOT = Path(__file__).resolve().parents[3]
@@ -114,12 +121,16 @@ def test_every_month_end_2024_2032_plus_6_and_minus_6():
 
 
 def test_one_month_function_for_all_apps():
-    from samdigi.landscape import deadlines
-    from samdigi.procurement import opportunities, timeline
+    from samdigi.landscape.rules import deadlines
+    from samdigi.portfolio.rules import status
+    from samdigi.procurement.rules import opportunities, schedule
 
-    assert timeline.add_months is add_months
+    assert schedule.add_months is add_months
     assert opportunities.add_months is add_months
     assert deadlines.add_months is add_months
+    # The portfolio's schedule light and report cadence no longer use relativedelta.
+    assert status.add_months is add_months
+    assert status.months_between is months_between
 
 
 def test_rules_import_nothing_from_django():
@@ -131,3 +142,47 @@ def test_rules_import_nothing_from_django():
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2026, 1, 15), D(2026, 1, 31), 0),
+        (D(2026, 1, 15), D(2026, 2, 14), 0),
+        (D(2026, 1, 15), D(2026, 2, 15), 1),
+        (D(2026, 1, 31), D(2026, 2, 28), 1),  # a month-end + 1 month is the next month-end
+        (D(2026, 4, 30), D(2026, 5, 30), 0),  # ... so 30 May is not yet a month after 30 April
+        (D(2026, 4, 30), D(2026, 5, 31), 1),
+        (D(2026, 3, 20), D(2026, 1, 15), -2),  # earlier: truncated towards zero
+        (D(2026, 3, 20), D(2026, 1, 25), -1),
+        (D(2025, 6, 1), D(2027, 6, 1), 24),
+    ],
+)
+def test_months_between_examples(start, end, expected):
+    assert months_between(start, end) == expected
+
+
+@PROPERTY_SETTINGS
+@given(any_dates, any_dates)
+def test_months_between_is_the_whole_months_add_months_can_go_without_passing_end(start, end):
+    n = months_between(start, end)
+    if end >= start:
+        assert n >= 0
+        assert add_months(start, n) <= end < add_months(start, n + 1)
+    else:
+        assert n <= 0
+        assert add_months(start, n - 1) < end <= add_months(start, n)
+
+
+@PROPERTY_SETTINGS
+@given(any_dates, shifts)
+def test_without_keeping_month_ends_add_months_is_relativedelta(day, months):
+    # The portfolio's reporting rules (portfolio/rules/status.py) count months like this.
+    assert add_months(day, months, keep_month_end=False) == day + relativedelta(months=months)
+
+
+@PROPERTY_SETTINGS
+@given(any_dates, any_dates)
+def test_without_keeping_month_ends_months_between_is_relativedeltas_whole_months(start, end):
+    delta = relativedelta(end, start)
+    assert months_between(start, end, keep_month_end=False) == delta.years * 12 + delta.months

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from samdigi.env import env_decimal
-from samdigi.procurement import timeline
+from samdigi.procurement.rules import schedule
 
 SAMDIGI = Path(__file__).resolve().parents[2]
 README = SAMDIGI.parent / "README.md"
@@ -41,7 +41,7 @@ def test_the_settings_are_declared_and_listed_in_the_readme(name):
 def test_the_default_eur_rate_is_the_rules_default():
     from samdigi import settings as module
 
-    assert module.PROCUREMENT_EUR_RATE == timeline.DEFAULT_EUR_RATE
+    assert module.PROCUREMENT_EUR_RATE == schedule.DEFAULT_EUR_RATE
 
 
 def test_an_eur_rate_from_the_environment_is_a_positive_decimal(monkeypatch):

@@ -244,7 +244,7 @@ def test_rule_texts_render_in_both_languages():
     import datetime
     from decimal import Decimal
 
-    from samdigi.portfolio import status
+    from samdigi.portfolio.rules import status
     from samdigi.portfolio.status_texts import reason_text
 
     cost = status.cost_light(Decimal("1000000"), Decimal("1100000.01"))

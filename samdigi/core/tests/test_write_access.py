@@ -233,6 +233,82 @@ def test_a_change_that_leaves_the_record_outside_what_the_user_may_edit_is_rolle
     assert tender.version == 1
 
 
+def test_a_broken_form_cannot_write_outside_the_users_reach(world):
+    # A form with a bug that moves the record to another tenant: the re-check after the save,
+    # inside its transaction, refuses it (403) and nothing is written.
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from samdigi.landscape.forms import ContractForm
+    from samdigi.landscape.views import ContractEditView
+
+    outside = world.outside
+
+    class BrokenContractForm(ContractForm):
+        def save(self, commit=True):
+            instance = super().save(commit=False)
+            instance.owner = outside
+            return instance
+
+    request = RequestFactory().post(
+        "/contracts/add/",
+        {
+            "owner": world.own.pk,
+            "vendor": vendor().pk,
+            "name": "Fejlbehæftet",
+            "contract_type": "licence",
+            "expiration": "2029-06-30",
+            "notice_months": "6",
+            "notice_to_end_of": "month",
+            "option_count": "1",
+            "option_months": "12",
+            "options_used": "0",
+            "annual_value": "1000.00",
+        },
+    )
+    request.user = world.user("own_editor")
+    view = ContractEditView.as_view(model=Contract, form_class=BrokenContractForm)
+    with pytest.raises(PermissionDenied):  # 403
+        view(request)
+    assert not Contract.objects.filter(name="Fejlbehæftet").exists()
+
+
+def test_a_broken_serializer_cannot_write_outside_the_users_reach(world):
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from samdigi.landscape.api import ContractSerializer, ContractViewSet
+
+    outside = world.outside
+
+    class BrokenContractSerializer(ContractSerializer):
+        def create(self, validated_data):
+            validated_data["owner"] = outside
+            return super().create(validated_data)
+
+    class BrokenContractViewSet(ContractViewSet):
+        serializer_class = BrokenContractSerializer
+
+    request = APIRequestFactory().post(
+        "/api/v1/contracts/",
+        {"owner": world.own.pk, "vendor": vendor().pk, "name": "Fejlbehæftet"},
+        format="json",
+    )
+    force_authenticate(request, user=world.user("own_editor"))
+    response = BrokenContractViewSet.as_view({"post": "create"})(request)
+    assert response.status_code == 403
+    assert not Contract.objects.filter(name="Fejlbehæftet").exists()
+
+
+def test_an_outsider_creating_on_the_page_gets_403_as_in_the_api(world):
+    # No organisation the outsider may create for here: the page answers as the API does.
+    response = client_for(world, "outsider").post(
+        reverse("landscape:contract_add"),
+        {"owner": world.own.pk, "vendor": vendor().pk, "name": "Indtrængen"},
+    )
+    assert response.status_code == 403
+    assert not Contract.objects.filter(name="Indtrængen").exists()
+
+
 def test_the_page_re_checks_the_saved_record_too(world):
     coordinator = world.user("own_editor")
     tender = Tender.objects.create(

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from samdigi.landscape.kle import KLE_MAIN_GROUPS
+    from samdigi.landscape.rules.kle import KLE_MAIN_GROUPS
 
     KleClass = apps.get_model("landscape", "KleClass")
     for number, title in KLE_MAIN_GROUPS:

@@ -3,7 +3,7 @@
 The stored dates were computed with clamping month arithmetic (30.09 + 6 months gave 30.03, not
 31.03), and the re-tender start used the current contract's procedure instead of the one the
 threshold assessment requires. Historical models have no methods, so this calls the pure engine
-(landscape/deadlines.py: ``derived_dates``, ``retender_lead_months``) that ``Contract.save`` uses.
+(landscape/rules/deadlines.py: ``derived_dates``, ``retender_lead_months``) that ``Contract.save`` uses.
 """
 
 import datetime
@@ -17,18 +17,18 @@ BATCH = 1000
 
 
 def _periods(apps):
-    from samdigi.procurement import timeline
+    from samdigi.procurement.rules import schedule
 
     Threshold = apps.get_model("procurement", "Threshold")
     rows = list(Threshold.objects.order_by("valid_from"))
     if not rows:
-        return timeline.DEFAULT_THRESHOLDS
+        return schedule.DEFAULT_THRESHOLDS
 
     def amount(eur, dkk):
-        return timeline.Amount(Decimal(eur), None if dkk is None else Decimal(dkk))
+        return schedule.Amount(Decimal(eur), None if dkk is None else Decimal(dkk))
 
     return tuple(
-        timeline.threshold_period(
+        schedule.threshold_period(
             row.label,
             row.valid_from,
             row.valid_to,
@@ -63,13 +63,13 @@ def _overrides(apps, today):
 
 
 def recompute(apps, schema_editor):
-    from samdigi.landscape import deadlines
-    from samdigi.procurement import timeline
+    from samdigi.landscape.rules import deadlines
+    from samdigi.procurement.rules import schedule
 
     Contract = apps.get_model("landscape", "Contract")
     today = timezone.localdate()
     periods = _periods(apps)
-    rate = Decimal(str(getattr(settings, "PROCUREMENT_EUR_RATE", timeline.DEFAULT_EUR_RATE)))
+    rate = Decimal(str(getattr(settings, "PROCUREMENT_EUR_RATE", schedule.DEFAULT_EUR_RATE)))
     overrides = _overrides(apps, today)
     fields = list(deadlines.DERIVED_FIELDS)
     batch = []

@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from samdigi.core.testing import client_for
-from samdigi.landscape import calendar
+from samdigi.landscape import ical
 from samdigi.landscape.models import CalendarFeed, Contract, Vendor
 from samdigi.procurement import services as procurement_services
 from samdigi.procurement.tests.helpers import joint_tender
@@ -117,18 +117,18 @@ def test_site_root_prefers_the_setting_then_the_request(settings, rf):
     settings.ALLOWED_HOSTS = ["a.example.dk"]
     request = rf.get("/", HTTP_HOST="a.example.dk")
     settings.SITE_URL = "https://public.example.dk/"
-    assert calendar.site_root(request) == "https://public.example.dk"
+    assert ical.site_root(request) == "https://public.example.dk"
     settings.SITE_URL = ""
-    assert calendar.site_root(request) == "http://a.example.dk"
-    assert calendar.site_root() == calendar.DEVELOPMENT_SITE
+    assert ical.site_root(request) == "http://a.example.dk"
+    assert ical.site_root() == ical.DEVELOPMENT_SITE
 
 
 def test_absolute_url_and_webcal_url():
-    assert calendar.webcal_url("https://x.dk/landscape/calendar/s.ics") == (
+    assert ical.webcal_url("https://x.dk/landscape/calendar/s.ics") == (
         "webcal://x.dk/landscape/calendar/s.ics"
     )
-    assert calendar.webcal_url("http://x.dk/a.ics") == "webcal://x.dk/a.ics"
-    assert calendar.absolute_url("https://other.dk/p") == "https://other.dk/p"
+    assert ical.webcal_url("http://x.dk/a.ics") == "webcal://x.dk/a.ics"
+    assert ical.absolute_url("https://other.dk/p") == "https://other.dk/p"
 
 
 def test_reminder_emails_link_to_the_site_url(world, settings):

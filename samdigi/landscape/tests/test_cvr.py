@@ -4,7 +4,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from samdigi.landscape.cvr import CVR_WEIGHTS, CvrError, cvr_check_digit, is_valid_cvr, validate_cvr
+from samdigi.landscape.rules.cvr import (
+    CVR_WEIGHTS,
+    CvrError,
+    cvr_check_digit,
+    is_valid_cvr,
+    validate_cvr,
+)
 
 PROPERTY_SETTINGS = settings(database=None, deadline=None, max_examples=500)
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samdigi.core.rules.months import add_months
-from samdigi.landscape.deadlines import (
+from samdigi.landscape.rules.deadlines import (
     DEFAULT_LEAD_MONTHS,
     FALLBACK_LEAD_MONTHS,
     RULE_TEXTS,
@@ -695,8 +695,8 @@ def test_deadlines_of_running_contract_after_notice():
 def test_engine_modules_import_nothing_from_django():
     code = (
         "import sys\n"
-        "import samdigi.landscape.cvr, samdigi.landscape.deadlines, samdigi.landscape.kle\n"
-        "import samdigi.core.rules.months, samdigi.procurement.opportunities\n"
+        "import samdigi.landscape.rules.cvr, samdigi.landscape.rules.deadlines, samdigi.landscape.rules.kle\n"
+        "import samdigi.core.rules.months, samdigi.procurement.rules.opportunities\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'rest_framework'})\n"
         "assert not bad, bad\n"
     )
@@ -769,7 +769,7 @@ def test_contract_under_notice_stays_active_until_the_end_the_notice_produces(
 def test_required_procedure_follows_the_threshold():
     from decimal import Decimal
 
-    from samdigi.landscape.deadlines import required_procedure
+    from samdigi.landscape.rules.deadlines import required_procedure
 
     threshold = Decimal("1644638")
     assert required_procedure(threshold, threshold) == "open"  # equal is EU (art. 4)
@@ -780,7 +780,7 @@ def test_required_procedure_follows_the_threshold():
 def test_estimated_value_is_the_whole_term_with_options():
     from decimal import Decimal
 
-    from samdigi.landscape.deadlines import estimated_value
+    from samdigi.landscape.rules.deadlines import estimated_value
 
     c = fixed(D(2027, 12, 31), valid_from=D(2024, 1, 1), option_count=2, option_months=12)
     assert estimated_value(c, Decimal(100_000), Decimal(400_000)) == Decimal(600_000)
@@ -792,7 +792,7 @@ def test_estimated_value_is_the_whole_term_with_options():
 def test_lead_time_is_for_the_procedure_the_threshold_requires_not_the_current_one():
     from decimal import Decimal
 
-    from samdigi.landscape.deadlines import retender_lead_months
+    from samdigi.landscape.rules.deadlines import retender_lead_months
 
     # Bought by direct award, but worth more than the threshold over its whole term: the
     # re-tender is an EU procedure and needs 12 months.
@@ -818,7 +818,7 @@ def test_lead_time_is_for_the_procedure_the_threshold_requires_not_the_current_o
 def test_estimated_value_tolerates_unvalidated_input(annual, total, expected):
     from decimal import Decimal
 
-    from samdigi.landscape.deadlines import estimated_value
+    from samdigi.landscape.rules.deadlines import estimated_value
 
     result = estimated_value(fixed(D(2027, 12, 31)), annual, total)
     assert result == (None if expected is None else Decimal(expected))

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samdigi.landscape.kle import (
+from samdigi.landscape.rules.kle import (
     KLE_MAIN_GROUPS,
     KleEntry,
     KleFormatError,

@@ -21,15 +21,16 @@ from django.urls import reverse
 from samdigi.core.formatting import money, number
 from samdigi.core.models import ChangeRecord
 from samdigi.core.rules.months import add_months
-from samdigi.landscape import deadlines
 from samdigi.landscape.models import Contract, lead_time_overrides_for, services_threshold
-from samdigi.portfolio import business_case, gates, status
+from samdigi.landscape.rules import deadlines
 from samdigi.portfolio.models import GateDecision, GateRequest, Project
-from samdigi.procurement import replanning, timeline
+from samdigi.portfolio.rules import business_case, gates, status
+from samdigi.procurement import replanning
 from samdigi.procurement import services as procurement_services
 from samdigi.procurement.demo import REPLACED_DEADLINES
 from samdigi.procurement.models import Tender, TenderParticipant, Threshold, eur_rate
 from samdigi.procurement.public import public_q
+from samdigi.procurement.rules import schedule
 
 
 @pytest.fixture(scope="module")
@@ -249,9 +250,9 @@ def test_thresholds_in_eur_are_labelled_eur_and_dkk_figures_kr(seeded):
     rows = {row["object"].pk: row for row in response.context["rows"]}
     assert len(rows) == Threshold.objects.count() >= 5
     categories = {
-        "supplies_services": timeline.SERVICES,
-        "works": timeline.WORKS,
-        "social_services": timeline.SOCIAL_SERVICES,
+        "supplies_services": schedule.SERVICES,
+        "works": schedule.WORKS,
+        "social_services": schedule.SOCIAL_SERVICES,
     }
     for threshold in Threshold.objects.all():
         texts = dict(
@@ -280,8 +281,8 @@ def test_every_public_tender_shows_its_current_tender_deadline(seeded):
     assert public.count() >= 2
     for tender in public:
         moves = {key: day for key, (day, _reason) in replanning.stored_moves(tender).items()}
-        current = replanning.compute(tender, moves).dates()[timeline.TENDER_DEADLINE]
-        assert tender.steps.get(key=timeline.TENDER_DEADLINE).date == current
+        current = replanning.compute(tender, moves).dates()[schedule.TENDER_DEADLINE]
+        assert tender.steps.get(key=schedule.TENDER_DEADLINE).date == current
         page = anonymous.get(reverse("procurement:public_tender", args=[tender.pk]))
         deadline = re.search(r'data-testid="tender-deadline">([^<]*)<', page.content.decode())
         assert deadline.group(1) == current.strftime("%d.%m.%Y"), tender.reference

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samdigi.portfolio.business_case import (
+from samdigi.portfolio.rules.business_case import (
     DEFAULT_DISCOUNT_RATE,
     YearLine,
     benefit_cost_ratio,
@@ -23,7 +23,7 @@ from samdigi.portfolio.business_case import (
     summarize,
     yearly_totals,
 )
-from samdigi.portfolio.cost_sharing import Participant
+from samdigi.portfolio.rules.cost_sharing import Participant
 
 D = Decimal
 

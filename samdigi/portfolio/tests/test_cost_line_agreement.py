@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from samdigi.portfolio.business_case import CostDifference, YearLine, cost_line_differences
+from samdigi.portfolio.rules.business_case import CostDifference, YearLine, cost_line_differences
 
 CASE = [
     YearLine(0, investment=D("400000")),

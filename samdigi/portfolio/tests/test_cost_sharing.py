@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samdigi.portfolio.cost_sharing import (
+from samdigi.portfolio.rules.cost_sharing import (
     CostLine,
     Participant,
     SharingKey,

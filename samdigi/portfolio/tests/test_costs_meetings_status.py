@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from samdigi.core.testing import api_client_for, client_for, count_queries
 from samdigi.organizations.models import PopulationFigure
-from samdigi.portfolio import documents, timeline
+from samdigi.portfolio import documents
 from samdigi.portfolio.models import (
     CostLine,
     GateRequest,
@@ -20,6 +20,7 @@ from samdigi.portfolio.models import (
     StatusReport,
     SteeringMeeting,
 )
+from samdigi.portfolio.rules import gantt
 from samdigi.portfolio.tests.factories import add_members, join, joint_project, local_project
 
 SJAELLAND = ["265", "259", "316", "360", "370"]  # Roskilde, Køge, Holbæk, Lolland, Næstved
@@ -242,15 +243,15 @@ def test_timelines_draw_phases_milestones_and_today(world):
 
 def test_timeline_layout_places_dates_proportionally():
     rows = [
-        timeline.Row(
-            "A", bands=[timeline.Band(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), "x")]
+        gantt.Row(
+            "A", bands=[gantt.Band(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), "x")]
         )
     ]
-    placed = timeline.layout(rows, datetime.date(2026, 7, 2))
+    placed = gantt.layout(rows, datetime.date(2026, 7, 2))
     band = placed.rows[0]["bands"][0]
-    assert band["x"] == timeline.LABEL_WIDTH
+    assert band["x"] == gantt.LABEL_WIDTH
     assert placed.today_x == pytest.approx(
-        timeline.LABEL_WIDTH + timeline.CHART_WIDTH * 182 / 365, abs=0.1
+        gantt.LABEL_WIDTH + gantt.CHART_WIDTH * 182 / 365, abs=0.1
     )
 
 

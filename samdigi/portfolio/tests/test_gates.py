@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from samdigi.core.models import Attachment
 from samdigi.core.testing import client_for
-from samdigi.portfolio import gates
 from samdigi.portfolio.models import BusinessCase, GateRequest, Phase, Project
+from samdigi.portfolio.rules import gates
 from samdigi.portfolio.tests.factories import joint_project
 
 PDF = b"%PDF-1.4\n%test\n"

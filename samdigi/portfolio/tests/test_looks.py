@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from samdigi.core.testing import client_for, count_queries
-from samdigi.portfolio import timeline
 from samdigi.portfolio.models import CostLine, Phase, Project, StatusReport
+from samdigi.portfolio.rules import gantt
 from samdigi.portfolio.tables import portfolio_summary
 from samdigi.portfolio.tests.factories import joint_project, local_project
 
@@ -227,16 +227,16 @@ def test_the_project_timeline_keeps_its_phase_colours(world):
 
 def test_timeline_layout_carries_the_phase_code_not_a_colour():
     rows = [
-        timeline.Row(
+        gantt.Row(
             "A",
             bands=[
-                timeline.Band(
+                gantt.Band(
                     datetime.date(2026, 1, 1), datetime.date(2026, 6, 30), "Idé", kind="idea"
                 )
             ],
         )
     ]
-    band = timeline.layout(rows, datetime.date(2026, 3, 1)).rows[0]["bands"][0]
+    band = gantt.layout(rows, datetime.date(2026, 3, 1)).rows[0]["bands"][0]
     assert band["kind"] == "idea" and "fill" not in band
 
 
@@ -244,16 +244,16 @@ def test_timeline_legend_lists_each_phase_once_in_phase_order():
     day = datetime.date(2026, 1, 1)
     later = datetime.date(2026, 6, 30)
     rows = [
-        timeline.Row("A", bands=[timeline.Band(day, later, "Gennemførelse", 4, "execution")]),
-        timeline.Row("B", bands=[timeline.Band(day, later, "Idé", 1, "idea")]),
+        gantt.Row("A", bands=[gantt.Band(day, later, "Gennemførelse", 4, "execution")]),
+        gantt.Row("B", bands=[gantt.Band(day, later, "Idé", 1, "idea")]),
         # The light model's execution phase has another order but is the same phase to a reader.
-        timeline.Row("C", bands=[timeline.Band(day, later, "Gennemførelse", 2, "execution")]),
-        timeline.Row("D", bands=[timeline.Band(day, later, "Egen fase", 9, "")]),
+        gantt.Row("C", bands=[gantt.Band(day, later, "Gennemførelse", 2, "execution")]),
+        gantt.Row("D", bands=[gantt.Band(day, later, "Egen fase", 9, "")]),
     ]
-    legend = timeline.layout(rows, day).legend
+    legend = gantt.layout(rows, day).legend
     assert [(e["kind"], e["label"]) for e in legend] == [
         ("idea", "Idé"),
         ("execution", "Gennemførelse"),
         ("", "Egen fase"),
     ]
-    assert legend[-1]["tone"] == 9 % timeline.TONES
+    assert legend[-1]["tone"] == 9 % gantt.TONES

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from samdigi.core.testing import PERSONAS, api_client_for, client_for
-from samdigi.portfolio import gates
 from samdigi.portfolio.models import Phase, Project, ProjectModel
+from samdigi.portfolio.rules import gates
 from samdigi.portfolio.tests.factories import joint_project, project_model
 
 FOUR_PHASES = [

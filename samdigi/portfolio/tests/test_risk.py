@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from samdigi.portfolio.risk import (
+from samdigi.portfolio.rules.risk import (
     RiskLevel,
     heat_map,
     level_for_score,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from samdigi.portfolio.status import (
+from samdigi.portfolio.rules.status import (
     DEFAULT_RULES,
     Light,
     Rule,

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from samdigi.core.models import Attachment
 from samdigi.core.testing import api_client_for, client_for
-from samdigi.portfolio import gates, services
+from samdigi.portfolio import services
 from samdigi.portfolio.models import GateDecision, GateRequest, Phase, Project, SteeringMeeting
+from samdigi.portfolio.rules import gates
 from samdigi.portfolio.tests.factories import joint_project
 
 PDF = b"%PDF-1.4\n%test\n"

@@ -1,10 +1,10 @@
-"""Seed the threshold periods from timeline.DEFAULT_THRESHOLDS (the table of docs/domain.md)."""
+"""Seed the threshold periods from schedule.DEFAULT_THRESHOLDS (the table of docs/domain.md)."""
 
 from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from samdigi.procurement.timeline import DEFAULT_THRESHOLDS
+    from samdigi.procurement.rules.schedule import DEFAULT_THRESHOLDS
 
     Threshold = apps.get_model("procurement", "Threshold")
     for period in DEFAULT_THRESHOLDS:
@@ -25,7 +25,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    from samdigi.procurement.timeline import DEFAULT_THRESHOLDS
+    from samdigi.procurement.rules.schedule import DEFAULT_THRESHOLDS
 
     Threshold = apps.get_model("procurement", "Threshold")
     Threshold.objects.filter(label__in=[p.label for p in DEFAULT_THRESHOLDS]).delete()

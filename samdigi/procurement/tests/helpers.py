@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from samdigi.landscape.models import Contract, ItSystem, Vendor
 from samdigi.procurement.models import Tender, TenderParticipant
-from samdigi.procurement.timeline import add_months
+from samdigi.procurement.rules.schedule import add_months
 
 
 def vendor(name="Systemhuset A/S", cvr="12345674"):

@@ -31,7 +31,7 @@ from samdigi.procurement.ocds_validation import (
     validate_release,
     validate_release_package,
 )
-from samdigi.procurement.timeline import PROCEDURES
+from samdigi.procurement.rules.schedule import PROCEDURES
 
 PREFIX = "a1b2c3"
 D = Decimal

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samdigi.procurement import opportunities as op
-from samdigi.procurement.opportunities import (
+from samdigi.procurement.rules import opportunities as op
+from samdigi.procurement.rules.opportunities import (
     ContractInfo,
     find_opportunities,
     group_key,
     max_prolongation_months,
     prolongation_limit,
 )
-from samdigi.procurement.timeline import add_months, modification_allowed
+from samdigi.procurement.rules.schedule import add_months, modification_allowed
 
 D = Decimal
 AS_OF = date(2026, 1, 1)

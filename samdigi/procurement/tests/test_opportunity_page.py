@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from samdigi.core.testing import client_for
 from samdigi.landscape.models import Contract
-from samdigi.procurement import opportunity_summary as summary
 from samdigi.procurement.models import Tender, TenderParticipant
+from samdigi.procurement.rules import opportunity_summary as summary
 from samdigi.procurement.tests.helpers import overlapping_contracts
 
 pytestmark = pytest.mark.django_db

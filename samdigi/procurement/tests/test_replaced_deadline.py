@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from samdigi.core.models import ChangeRecord
 from samdigi.core.testing import client_for
-from samdigi.procurement import services, timeline
+from samdigi.procurement import services
 from samdigi.procurement.models import Tender
+from samdigi.procurement.rules import schedule
 from samdigi.procurement.tests.helpers import municipal_tender
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def public_deadline(tender) -> str:
 
 def test_moving_the_tender_deadline_the_notice_set_replaces_it_everywhere(world, published):
     assert public_deadline(published) == "15.03.2027"
-    step = published.steps.get(key=timeline.TENDER_DEADLINE)
+    step = published.steps.get(key=schedule.TENDER_DEADLINE)
     response = client_for(world, "own_admin").post(
         reverse("procurement:tender_step_move", args=[published.pk, step.key]),
         {"date": EXTENDED.isoformat(), "reason": "Rettelsesbekendtgørelse: fristen forlænget."},
@@ -49,7 +50,7 @@ def test_moving_the_tender_deadline_the_notice_set_replaces_it_everywhere(world,
     assert response.status_code == 302, response.content.decode()[:2000]
     tender = Tender.objects.get(pk=published.pk)
     assert tender.tender_deadline_on == EXTENDED
-    assert tender.steps.get(key=timeline.TENDER_DEADLINE).date == EXTENDED
+    assert tender.steps.get(key=schedule.TENDER_DEADLINE).date == EXTENDED
     page = Client().get(reverse("procurement:public_tender", args=[tender.pk])).content.decode()
     assert public_deadline(tender) == "12.04.2027"
     assert "15.03.2027" not in page
@@ -71,7 +72,7 @@ def test_a_moved_planned_date_brings_the_tender_back_to_ocds_readers_polling_sin
     tender = municipal_tender(world, published=True)
     services.schedule_tender(tender)
     before = timezone.now()
-    step = tender.steps.get(key=timeline.AWARD_DECISION)
+    step = tender.steps.get(key=schedule.AWARD_DECISION)
     services.move_step(step, step.date + datetime.timedelta(days=7), "Længere evaluering.")
     package = Client().get("/api/v1/ocds/releases/", {"since": before.isoformat()}).json()
     assert tender.title in {r["tender"]["title"] for r in package["releases"]}
@@ -80,5 +81,5 @@ def test_a_moved_planned_date_brings_the_tender_back_to_ocds_readers_polling_sin
 def test_the_public_page_names_the_planned_deadline_before_a_notice(world):
     tender = municipal_tender(world, published=True)
     services.schedule_tender(tender)
-    planned = tender.steps.get(key=timeline.TENDER_DEADLINE).date
+    planned = tender.steps.get(key=schedule.TENDER_DEADLINE).date
     assert public_deadline(tender) == planned.strftime("%d.%m.%Y")

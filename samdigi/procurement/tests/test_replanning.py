@@ -11,8 +11,9 @@ from django.utils import translation
 
 from samdigi.core.testing import api_client_for, client_for
 from samdigi.landscape.models import Contract
-from samdigi.procurement import services, timeline
+from samdigi.procurement import services
 from samdigi.procurement.models import Tender
+from samdigi.procurement.rules import schedule
 from samdigi.procurement.tests.helpers import municipal_tender, vendor
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_changing_the_procedure_on_the_page_replans_the_schedule(world):
     assert response.status_code == 302, response.content.decode()[:2000]
     tender.refresh_from_db()
     assert {"participation_deadline", "invitation_to_tender"} <= keys(tender)
-    expected = timeline.plan(
+    expected = schedule.plan(
         "restricted", "services", tender.estimated_value, tender.required_start
     ).dates()
     assert {s.key: s.date for s in tender.steps.all()} == expected
@@ -88,7 +89,7 @@ def test_changing_the_value_by_api_patch_reassesses_the_threshold(world):
 def test_a_lawful_manual_move_survives_an_edit_and_later_steps_follow_it(world):
     tender = scheduled(world)
     award = tender.steps.get(key="award_decision")
-    later = timeline.next_working_day(award.date + datetime.timedelta(days=21))
+    later = schedule.next_working_day(award.date + datetime.timedelta(days=21))
     response = client_for(world, "own_admin").post(
         reverse("procurement:tender_step_move", args=[tender.pk, "award_decision"]),
         {"date": later.isoformat(), "reason": "Evalueringen tager længere tid"},
@@ -96,7 +97,7 @@ def test_a_lawful_manual_move_survives_an_edit_and_later_steps_follow_it(world):
     assert response.status_code == 302
     steps = {s.key: s for s in tender.steps.all()}
     assert steps["award_decision"].date == later
-    assert steps["standstill_end"].date == timeline.standstill_end(later)
+    assert steps["standstill_end"].date == schedule.standstill_end(later)
     assert steps["contract_start"].date > tender.required_start
     # The award form's default contract start is the moved one.
     assert services.contract_start_default(tender) == steps["contract_start"].date
@@ -122,7 +123,7 @@ def test_a_move_made_unlawful_by_an_edit_is_undone_and_recorded(world):
     tender.notice_published_on = notice  # the notice went out as planned
     tender.save_if_current(tender.version)
     # Lawful with a prior information notice (15 days), not without one (30 days electronic).
-    moved = timeline.next_working_day(notice + datetime.timedelta(days=16))
+    moved = schedule.next_working_day(notice + datetime.timedelta(days=16))
     services.move_step(tender.steps.get(key="tender_deadline"), moved, "Kortere frist")
     assert tender.steps.get(key="tender_deadline").date == moved
     tender.refresh_from_db()
@@ -130,7 +131,7 @@ def test_a_move_made_unlawful_by_an_edit_is_undone_and_recorded(world):
     tender.save_if_current(tender.version)
     deadline = tender.steps.get(key="tender_deadline")
     assert deadline.moved_reason == ""
-    assert deadline.date >= timeline.next_working_day(notice + datetime.timedelta(days=30))
+    assert deadline.date >= schedule.next_working_day(notice + datetime.timedelta(days=30))
     assert tender.get_changes().filter(changes__icontains="Kortere frist").count() == 2
 
 
@@ -263,15 +264,15 @@ def test_the_opportunities_page_does_not_name_a_tender_the_user_cannot_see(world
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("procedure", timeline.PROCEDURES)
+@pytest.mark.parametrize("procedure", schedule.PROCEDURES)
 def test_every_rule_text_renders_in_both_languages(procedure, language):
     from samdigi.procurement import rule_texts
 
-    base = timeline.schedule(
+    base = schedule.schedule(
         procedure, "social_services", Decimal("9e6"), datetime.date(2027, 7, 1)
     )
     award = base.get("award_decision").date + datetime.timedelta(days=30)
-    result = timeline.plan(
+    result = schedule.plan(
         procedure,
         "social_services",
         Decimal("9e6"),
@@ -279,7 +280,7 @@ def test_every_rule_text_renders_in_both_languages(procedure, language):
         moves={"award_decision": award, "tender_deadline": datetime.date(2020, 1, 1)},
         today=datetime.date(2027, 1, 4),
     )
-    warnings = timeline.check_actual_dates(
+    warnings = schedule.check_actual_dates(
         procedure,
         {
             "notice_publication": datetime.date(2027, 12, 1),

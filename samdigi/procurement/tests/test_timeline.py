@@ -11,8 +11,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samdigi.procurement import timeline as tl
-from samdigi.procurement.timeline import (
+from samdigi.procurement.rules import schedule as tl
+from samdigi.procurement.rules.schedule import (
     DEFAULT_THRESHOLDS,
     PROCEDURES,
     STEP_ORDER,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samdigi.procurement import timeline as tl
+from samdigi.procurement.rules import schedule as tl
 
 D = Decimal
 PROCEDURES_WITH_STEPS = tl.PROCEDURES

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from samdigi.core.history import acting_as
-from samdigi.landscape.kle import KleFormatError
 from samdigi.landscape.kle_import import import_kle
+from samdigi.landscape.rules.kle import KleFormatError
 
 
 class Command(BaseCommand):

@@ -31,19 +31,17 @@ explanations are formatted only when read, so 40,000 contracts over 98 municipal
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from samdigi.core.rules.months import add_months, is_month_end
 
-from .timeline import (
+from .schedule import (
     CATEGORIES,
     DEFAULT_EUR_RATE,
     DEFAULT_THRESHOLDS,
@@ -82,7 +80,7 @@ class ContractInfo:
     ``current_end`` is the expiration date plus the options already used; None for a running
     contract without an end date (it cannot be placed in a window and is left out with a reason).
     ``estimated_value`` is the whole term with all options, the base for the § 180 percentage.
-    ``category`` is one of ``timeline.CATEGORIES`` and picks the threshold and the percentage.
+    ``category`` is one of ``schedule.CATEGORIES`` and picks the threshold and the percentage.
     """
 
     contract_id: str
@@ -616,23 +614,6 @@ def _best_target(
     return best_day
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the finder runs.
-
-    The finder allocates some 200,000 small objects, none of them in reference cycles (reference
-    counting frees them all), and each allocation burst made the collector rescan every live
-    object: a quarter of the run time for nothing. It is switched back on even on errors.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def find_opportunities(
     contracts: Iterable[ContractInfo],
     as_of: date,
@@ -662,17 +643,16 @@ def find_opportunities(
     """
     if window_months < 0 or min_lead_months < 0 or max_prolongation < 0:
         raise ValueError("Window, lead time and prolongation cannot be negative")
-    with _cycle_collector_paused():
-        return _find(
-            contracts,
-            as_of,
-            window_months,
-            max_prolongation,
-            min_lead_months,
-            thresholds,
-            eur_rate,
-            match_on_kle,
-        )
+    return _find(
+        contracts,
+        as_of,
+        window_months,
+        max_prolongation,
+        min_lead_months,
+        thresholds,
+        eur_rate,
+        match_on_kle,
+    )
 
 
 def _find(

@@ -11,8 +11,9 @@ Cost (overrun = forecast - baseline budget):
   So exactly 10 % and exactly 6,000,000 kr. are still yellow; one øre more is red. A baseline of
   0 kr. makes any overrun red (it exceeds 10 % of nothing).
 
-Schedule, in calendar months added to the baseline end with dateutil.relativedelta (which clamps
-to the month's last day, so 31 January + 1 month is 28 or 29 February):
+Schedule, in calendar months added to the baseline end with core/rules/months.py's add_months
+without the contracts' end-of-month rule (clamped to the month's last day, so 31 January + 1 month
+is 28 or 29 February, but 28 February + 1 month is 28 March):
   green   forecast end < baseline end + 1 month (on time, early, or up to 1 month minus 1 day late)
   yellow  baseline end + 1 month <= forecast end <= baseline end + 3 months
   red     forecast end > baseline end + 3 months (3 months and 1 day or more)
@@ -33,7 +34,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from samdigi.core.rules.months import add_months, months_between
 
 __all__ = [
     "DEFAULT_RULES",
@@ -111,7 +112,7 @@ class ScheduleAssessment:
     rule: Rule
     reason: str
     days_late: int
-    # Whole calendar months late (relativedelta), negative when early; for display only.
+    # Whole calendar months late (months_between), negative when early; for display only.
     months_late: int
     params: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -215,11 +216,6 @@ def cost_light(
     return CostAssessment(Light.RED, rule, _sentence(f"{head}, {tail}"), overrun, percent, params)
 
 
-def _whole_months(start: datetime.date, end: datetime.date) -> int:
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
-
-
 def schedule_light(
     baseline_end: datetime.date,
     forecast_end: datetime.date,
@@ -235,9 +231,9 @@ def schedule_light(
     if isinstance(forecast_end, datetime.datetime):
         forecast_end = forecast_end.date()
     days_late = (forecast_end - baseline_end).days
-    months_late = _whole_months(baseline_end, forecast_end)
-    yellow_from = baseline_end + relativedelta(months=rules.schedule_yellow_months)
-    red_after = baseline_end + relativedelta(months=rules.schedule_red_months)
+    months_late = months_between(baseline_end, forecast_end, keep_month_end=False)
+    yellow_from = add_months(baseline_end, rules.schedule_yellow_months, keep_month_end=False)
+    red_after = add_months(baseline_end, rules.schedule_red_months, keep_month_end=False)
     yellow_n, red_n = rules.schedule_yellow_months, rules.schedule_red_months
     base = (
         f"Forecast end {forecast_end.isoformat()} against baseline end {baseline_end.isoformat()}"
@@ -284,8 +280,9 @@ def is_stale(
     """True when the latest report is older than its cadence (give days or months, not both).
 
     A report exactly one cadence old is still current: it is due today, not overdue. Months are
-    calendar months (relativedelta, clamped to month end), matching monthly reporting. No report
-    at all counts as stale, because a project that never reported has nothing current to show.
+    calendar months (add_months without the end-of-month rule, clamped to the month's length),
+    matching monthly reporting. No report at all counts as stale, because a project that never
+    reported has nothing current to show.
     """
     if (cadence_days is None) == (cadence_months is None):
         raise ValueError("give exactly one of cadence_days and cadence_months")
@@ -297,7 +294,7 @@ def is_stale(
     if cadence_days is not None:
         due = report_date + datetime.timedelta(days=cadence_days)
     else:
-        due = report_date + relativedelta(months=cadence)  # = cadence_months here
+        due = add_months(report_date, cadence, keep_month_end=False)  # = cadence_months here
     return today > due
 
 

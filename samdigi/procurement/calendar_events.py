@@ -1,10 +1,10 @@
-"""Tender milestones in the iCal feeds of the landscape (landscape.calendar providers)."""
+"""Tender milestones in the iCal feeds of the landscape (landscape.ical providers)."""
 
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from samdigi.landscape.calendar import CalendarEvent
+from samdigi.landscape.ical import CalendarEvent
 
 
 def tender_events(user, municipality_code=None):

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from samdigi.core.rules.months import add_months, last_day_of_month
 
 if TYPE_CHECKING:
-    from samdigi.procurement.timeline import ThresholdPeriod
+    from samdigi.procurement.rules.schedule import ThresholdPeriod
 
 __all__ = [
     "DEFAULT_LEAD_MONTHS",
@@ -343,9 +343,9 @@ def services_threshold(
     day: dt.date, periods: Sequence[ThresholdPeriod], eur_rate: Decimal
 ) -> Decimal:
     """The EU threshold in DKK for services in force on ``day`` among ``periods`` (the pure
-    ``procurement.timeline`` periods; the latest known one after the last period)."""
+    ``procurement.rules.schedule`` periods; the latest known one after the last period)."""
     # Imported here: the threshold rules live with procurement and only this needs them.
-    from samdigi.procurement.timeline import SERVICES, find_period
+    from samdigi.procurement.rules.schedule import SERVICES, find_period
 
     period, _ = find_period(day, periods)
     return period.amount(SERVICES, eur_rate).dkk

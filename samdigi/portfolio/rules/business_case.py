@@ -16,7 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from samdigi.portfolio.cost_sharing import Participant, SharingKey, from_ore, split_cost, to_ore
+from samdigi.portfolio.rules.cost_sharing import (
+    Participant,
+    SharingKey,
+    from_ore,
+    split_cost,
+    to_ore,
+)
 
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",

@@ -11,13 +11,13 @@ Pure module: no Django, plain values and dataclasses in, plain values out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import cast
+
+from samdigi.core.rules import apportion
 
 __all__ = [
     "CostLine",
@@ -212,35 +212,11 @@ def largest_remainder(
 ) -> dict[str, int]:
     """Allocate `total_ore` (>= 0) in proportion to the weights, in whole øre.
 
-    Everyone gets the floor of the exact quota; the leftover øre (fewer than the number of
-    participants) go one each to the largest remainders, ties to the lower municipality code.
-    A zero weight never receives an øre: the leftover is smaller than the number of positive
-    remainders. The result is ordered by municipality code.
+    The project's one largest remainder split (core/rules/apportion.py), with ties to the lower
+    municipality code and the result ordered by municipality code.
     """
-    if total_ore < 0:
-        raise ValueError("largest_remainder needs a non-negative total; negate around it")
-    # Exact integer arithmetic: scale every weight to a common denominator, so each quota is
-    # total × w / W with integers. Same result as Fractions, about ten times faster.
-    if all(type(weight) is int for weight in shares_by_code.values()):
-        integer_weights = cast(dict[str, int], dict(shares_by_code))  # populations: integers
-    else:
-        fractions = {code: Fraction(weight) for code, weight in shares_by_code.items()}
-        denominator = math.lcm(*(f.denominator for f in fractions.values())) if fractions else 1
-        integer_weights = {
-            code: f.numerator * (denominator // f.denominator) for code, f in fractions.items()
-        }
-    total_weight = sum(integer_weights.values())
-    if total_weight <= 0:
-        raise ValueError("the weights sum to zero; there is nothing to split in proportion to")
-    floors: dict[str, int] = {}
-    remainders: dict[str, int] = {}
-    for code, weight in integer_weights.items():
-        floors[code], remainders[code] = divmod(total_ore * weight, total_weight)
-    leftover = total_ore - sum(floors.values())
-    ranked = sorted(integer_weights, key=lambda c: (-remainders[c], code_sort_key(c)))
-    for code in ranked[:leftover]:
-        floors[code] += 1
-    return {code: floors[code] for code in sorted(floors, key=code_sort_key)}
+    allocation = apportion.largest_remainder(total_ore, shares_by_code, tie_key=code_sort_key)
+    return {code: allocation[code] for code in sorted(allocation, key=code_sort_key)}
 
 
 def exact_quotas(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["TONES", "Band", "Point", "Row", "Timeline", "layout"]
 
@@ -56,10 +57,10 @@ class Timeline:
     start: datetime.date
     end: datetime.date
     today_x: float | None
-    ticks: list[dict]
-    rows: list[dict]
+    ticks: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
     # One entry per phase shown (kind, label, tone), in phase order.
-    legend: list[dict] = field(default_factory=list)
+    legend: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _x(day: datetime.date, start: datetime.date, span_days: int) -> float:
@@ -121,7 +122,7 @@ def layout(rows: list[Row], today: datetime.date) -> Timeline:
     height = HEADER_HEIGHT + max(len(rows), 1) * ROW_HEIGHT + 4
     # One entry per phase code (a phase of the same code in two project models is one phase to
     # the reader); bands without a code are told apart by their label.
-    legend: dict[str, dict] = {}
+    legend: dict[str, dict[str, Any]] = {}
     for row in rows:
         for band in row.bands:
             if band.label:
